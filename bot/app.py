@@ -1,0 +1,85 @@
+"""Builds the python-telegram-bot Application: the one place that wires every handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.polling import note_failure
+from bot.services import BotContext, Services, attach
+
+log = logging.getLogger(__name__)
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+#: The updates the bot asks Telegram for.
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
+
+# Handler groups run in this order; the first matching handler of each group runs.
+GUARDS = -1
+CONVERSATION = 0
+
+
+def build_application(services: Services) -> BotApplication:
+    settings = services.settings
+    application: BotApplication = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .updater(None)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .build()
+    )
+    attach(application, services)
+
+    staff = filters.Chat(settings.staff_chat_id) if settings.staff_chat_id else None
+    other_groups = filters.ChatType.GROUPS & ~staff if staff else filters.ChatType.GROUPS
+
+    application.add_handlers(
+        [
+            ChatMemberHandler(handlers.on_bot_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
+            MessageHandler(
+                other_groups | filters.ChatType.CHANNEL, handlers.on_foreign_group_message
+            ),
+        ],
+        group=GUARDS,
+    )
+    application.add_handlers(
+        [
+            MessageHandler(
+                filters.ChatType.PRIVATE
+                & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE),
+                handlers.on_private_message,
+            ),
+            CallbackQueryHandler(handlers.on_button),
+        ],
+        group=CONVERSATION,
+    )
+    application.add_error_handler(note_failure)
+    return application

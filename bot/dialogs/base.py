@@ -1,0 +1,97 @@
+"""What every dialog speaks: events in, screens out. Nothing here talks to Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.i18n import Translator
+
+#: Telegram allows 1-64 bytes of callback data per button.
+CALLBACK_DATA_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Command:
+    """A /command, with what followed it (`/start abc` has the argument `abc`)."""
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class Press:
+    """A press of one of the bot's inline buttons; `data` is whatever the client sent."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A typed message."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Anything the bot cannot read: a sticker, photo, voice message, location, an edit, ..."""
+
+    kind: str
+
+
+Event = Command | Press | Text | Unsupported
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a button has either callback data or a URL")
+        if self.data is not None and not 1 <= len(self.data.encode()) <= CALLBACK_DATA_LIMIT:
+            raise ValueError(f"callback data {self.data!r} is not 1-64 bytes")
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A message of the bot: HTML text and rows of inline buttons."""
+
+    text: str
+    rows: tuple[tuple[Button, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a dialog decided: the new state, the screens to show and anything to remember.
+
+    The first screen replaces the pressed message when the event was a button press.
+    """
+
+    state: str
+    screens: tuple[Screen, ...]
+    #: A short text for the button's pop-up notice, if any.
+    notice: str | None = None
+    #: The language to use from now on, when the user chose one.
+    language: str | None = None
+    #: The user asked to erase what the bot keeps about their chat.
+    erase: bool = False
+
+
+@dataclass(frozen=True)
+class DialogContext:
+    """What a dialog may read: the user's language and texts, and a few settings."""
+
+    language: str
+    translators: Mapping[str, Translator]
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def translate(self) -> Translator:
+        return self.translators[self.language]
+
+    def in_language(self, language: str) -> DialogContext:
+        return DialogContext(language, self.translators, self.values)

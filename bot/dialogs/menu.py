@@ -1,0 +1,443 @@
+"""The main menu: welcome, about occupational therapy, privacy, language, and the entries to
+baby advice and customer services.
+
+Read top to bottom: the states, the transitions between them, the pages each state shows,
+and `step`, the pure function the bot calls with an event and the stored state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from transitions import EventData, Machine, MachineError
+
+from bot.dialogs.base import (
+    Button,
+    Command,
+    DialogContext,
+    Event,
+    Press,
+    Reply,
+    Screen,
+    Text,
+    Unsupported,
+)
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+
+
+class State(Enum):
+    MAIN = "main"
+    ADVICE = "advice"
+    ABOUT = "about"
+    ABOUT_REFERRAL = "about.referral"
+    ABOUT_VISITS = "about.visits"
+    ABOUT_AFTER = "about.after"
+    ABOUT_MAISA = "about.maisa"
+    CUSTOMER = "customer"
+    LANGUAGE = "language"
+    PRIVACY = "privacy"
+    FORGET = "forget"
+    ERASED = "erased"
+    HELP = "help"
+
+
+ABOUT_PAGES = [State.ABOUT_REFERRAL, State.ABOUT_VISITS, State.ABOUT_AFTER, State.ABOUT_MAISA]
+TOP_PAGES = [State.ADVICE, State.ABOUT, State.CUSTOMER, State.LANGUAGE, State.PRIVACY, State.HELP]
+
+
+def _offers_language(event: EventData) -> bool:
+    return event.kwargs.get("argument") in LANGUAGES
+
+
+TRANSITIONS: list[dict[str, object]] = [
+    # Entries reachable from anywhere: the menu buttons and the commands share them.
+    {"trigger": "main", "source": "*", "dest": State.MAIN},
+    {"trigger": "advice", "source": "*", "dest": State.ADVICE},
+    {"trigger": "about", "source": "*", "dest": State.ABOUT},
+    {"trigger": "customer", "source": "*", "dest": State.CUSTOMER},
+    {"trigger": "language", "source": "*", "dest": State.LANGUAGE},
+    {"trigger": "privacy", "source": "*", "dest": State.PRIVACY},
+    {"trigger": "help", "source": "*", "dest": State.HELP},
+    {"trigger": "forget", "source": "*", "dest": State.FORGET},
+    # Within "about occupational therapy".
+    {"trigger": "referral", "source": State.ABOUT, "dest": State.ABOUT_REFERRAL},
+    {"trigger": "visits", "source": State.ABOUT, "dest": State.ABOUT_VISITS},
+    {"trigger": "after", "source": State.ABOUT, "dest": State.ABOUT_AFTER},
+    {"trigger": "maisa", "source": State.ABOUT, "dest": State.ABOUT_MAISA},
+    # Choices.
+    {
+        "trigger": "choose",
+        "source": State.LANGUAGE,
+        "dest": State.MAIN,
+        "conditions": [_offers_language],
+    },
+    {"trigger": "erase", "source": State.FORGET, "dest": State.ERASED},
+    # The way back from every page.
+    {"trigger": "back", "source": TOP_PAGES, "dest": State.MAIN},
+    {"trigger": "back", "source": ABOUT_PAGES, "dest": State.ABOUT},
+    {"trigger": "back", "source": State.FORGET, "dest": State.PRIVACY},
+]
+
+COMMANDS = {
+    "start": "main",
+    "menu": "main",
+    "help": "help",
+    "language": "language",
+    "privacy": "privacy",
+    "forget": "forget",
+}
+
+MACHINE = Machine(
+    model=None,
+    states=State,
+    transitions=TRANSITIONS,
+    initial=State.MAIN,
+    auto_transitions=False,
+    send_event=True,
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A button on a page: its label (a catalog text unless `verbatim`) and what it triggers."""
+
+    label: str
+    trigger: str
+    argument: str = ""
+    verbatim: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a state shows: a catalog text (formatted with the context's values) and buttons."""
+
+    text: str
+    rows: tuple[tuple[Link, ...], ...] = ()
+    #: A link button: (label, name of the context value holding the URL).
+    url: tuple[str, str] | None = None
+
+
+MAIN_ROWS = (
+    # Translators: main menu button.
+    (Link(N_("🍼 Baby advice"), "advice"),),
+    # Translators: main menu button.
+    (Link(N_("ℹ️ About occupational therapy"), "about"),),
+    # Translators: main menu button for families who already have a case.
+    (Link(N_("💬 I'm already a customer"), "customer"),),
+    (
+        # Stays in all three languages so that anyone can find it.
+        Link("🌐 Kieli · Språk · Language", "language", verbatim=True),
+        # Translators: main menu button.
+        Link(N_("🔒 Privacy"), "privacy"),
+    ),
+)
+
+PAGES: dict[State, Page] = {
+    State.MAIN: Page(
+        # Translators: the welcome and main menu. HTML: keep <b></b>.
+        N_(
+            "<b>Hello! I am the chat assistant of the City of Helsinki's paediatric "
+            "occupational therapy.</b>\n\n"
+            "I give general advice for a baby who cries a lot, eats or sleeps poorly, or is "
+            "oversensitive to sensations, and I tell you about occupational therapy and how "
+            "to get a referral. Families who are already our customers find their own "
+            "services here too.\n\n"
+            "My advice is general guidance, not a diagnosis. In an emergency, call 112. If "
+            "you are unsure, call the Medical Helpline 116 117.\n\n"
+            "Choose a topic:"
+        ),
+        MAIN_ROWS,
+    ),
+    State.ADVICE: Page(
+        # Translators: shown until the advice topics are in place.
+        N_(
+            "<b>Baby advice</b>\n\n"
+            "Advice on crying, eating, sleeping and sensitivity to sensations will be here "
+            "soon. Until then, you can get advice by phone:\n"
+            "• Helsinki health advice, every day around the clock: 09 310 10023\n"
+            "• Child health clinic phone service, Mon–Fri 8–14: 09 310 55530\n\n"
+            "If you are worried about your baby's health right now, call the Medical Helpline "
+            "116 117. In an emergency, call 112."
+        ),
+    ),
+    State.ABOUT: Page(
+        N_(
+            "<b>Occupational therapy for children</b>\n\n"
+            "Occupational therapy helps to find a child's developmental and learning "
+            "difficulties early and to keep them from growing. The occupational therapist "
+            "looks, for example, at motor coordination, visual perception and how the child "
+            "processes sensations.\n\n"
+            "With babies, the therapist guides the parents when a baby cries a lot, has "
+            "trouble eating or sleeping, or is oversensitive to sensations.\n\n"
+            "The service is for children who live in Helsinki, in Finnish, Swedish and "
+            "English."
+        ),
+        (
+            # Translators: button under "about occupational therapy".
+            (Link(N_("Who can come, and the referral"), "referral"),),
+            # Translators: button under "about occupational therapy".
+            (Link(N_("How the visits go"), "visits"),),
+            # Translators: button under "about occupational therapy".
+            (Link(N_("After the assessment"), "after"),),
+            # Translators: button under "about occupational therapy".
+            (Link(N_("Already a customer? Maisa"), "maisa"),),
+        ),
+    ),
+    State.ABOUT_REFERRAL: Page(
+        N_(
+            "<b>Who can come, and the referral</b>\n\n"
+            "A referral is always needed. Most children come after the extensive health "
+            "check-up at the child health clinic (at 4 months, 18 months and 4 years) or "
+            "when there are concerns at daycare.\n\n"
+            "For a baby, the referral comes from the maternity clinic or the child health "
+            "clinic. If you are worried about your child, talk to your public health nurse "
+            "at the child health clinic.\n\n"
+            "Child health clinic phone service: 09 310 55530 (Mon–Fri 8–14)."
+        ),
+    ),
+    State.ABOUT_VISITS: Page(
+        N_(
+            "<b>How the visits go</b>\n\n"
+            "There are usually 2–3 visits. The first one takes about an hour. A parent or "
+            "another adult who is important to the child comes along to the first visit.\n\n"
+            "The therapist can also meet your child at daycare or at home. We always ask for "
+            "the family's consent."
+        ),
+    ),
+    State.ABOUT_AFTER: Page(
+        N_(
+            "<b>After the assessment</b>\n\n"
+            "You may get instructions for exercises at home, or your child may start "
+            "occupational therapy as rehabilitation: from the city's own therapists or with a "
+            "service voucher. For children, the service voucher covers the whole price.\n\n"
+            "Sometimes the therapist recommends further examinations in specialised "
+            "healthcare, or with a speech therapist, a physiotherapist or the child health "
+            "clinic psychologist."
+        ),
+    ),
+    State.ABOUT_MAISA: Page(
+        N_(
+            "<b>Already a customer?</b>\n\n"
+            "You can send a message to the service in Maisa (maisa.fi or the Maisa app) after "
+            "strong identification. The professionals usually answer within 3 weekdays. "
+            "Guardians can act for their children under 18 in Maisa."
+        ),
+    ),
+    State.CUSTOMER: Page(
+        # Translators: shown until customers can link their chat to their case.
+        N_(
+            "<b>Already our customer?</b>\n\n"
+            "Soon you can link this chat to your child's case with a one-time code from your "
+            "therapist and write to your therapist here.\n\n"
+            "Until then, please send a message to the service in Maisa (maisa.fi or the Maisa "
+            "app). The professionals usually answer within 3 weekdays."
+        ),
+    ),
+    State.LANGUAGE: Page(
+        # Translators: above the three language buttons, which show each language's own name.
+        N_("Choose the language I use with you:"),
+        tuple((Link(LANGUAGE_NAMES[code], "choose", code, verbatim=True),) for code in LANGUAGES),
+    ),
+    State.PRIVACY: Page(
+        N_(
+            "<b>Privacy</b>\n\n"
+            "The City of Helsinki's Social Services, Health Care and Rescue Services "
+            "Division is responsible for the data.\n\n"
+            "<b>What the bot keeps:</b> your chat's number in Telegram, the language you "
+            "chose and where you are in the menus, with the times of your visits to the bot."
+            "\n"
+            "<b>What it does not keep:</b> the words, photos or files you send.\n\n"
+            "This chat is not the place for personal identity codes or medical records. "
+            "Please give those in Maisa or to your therapist in person.\n\n"
+            "To erase your data from the bot, send /forget or use the button below."
+        ),
+        # Translators: button on the privacy page.
+        ((Link(N_("Erase my data"), "forget"),),),
+        # Translators: link button to the city's privacy statement.
+        url=(N_("The city's privacy statement"), "privacy_url"),
+    ),
+    State.FORGET: Page(
+        N_(
+            "<b>Erase your data?</b>\n\n"
+            "The bot then forgets your chat: your language choice and where you are in the "
+            "menus. The messages in this chat stay in your Telegram app; you can delete the "
+            "chat there."
+        ),
+        # Translators: confirms erasing the user's data.
+        ((Link(N_("Yes, erase"), "erase"),),),
+    ),
+    State.ERASED: Page(
+        N_(
+            "Your data has been erased from the bot. If you want to use the bot again, send "
+            "/start."
+        ),
+    ),
+    State.HELP: Page(
+        # Translators: keep the commands as they are.
+        N_(
+            "<b>Commands</b>\n\n"
+            "/start – main menu\n"
+            "/language – change the language\n"
+            "/privacy – privacy and your data\n"
+            "/forget – erase your data from the bot\n"
+            "/help – this help\n\n"
+            "You can also use the buttons under my messages."
+        ),
+    ),
+}
+
+# Translators: button that returns to the previous page.
+BACK = N_("« Back")
+# Translators: button that returns to the main menu.
+MAIN_MENU = N_("Main menu")
+
+NOTICES = {
+    # Translators: answer to typed text, shown above the main menu.
+    "text": N_(
+        "Thank you for your message. I cannot answer typed questions yet, so please choose "
+        "a topic below.\n\n"
+        "If you are worried about your baby's health right now, call the Medical Helpline "
+        "116 117. In an emergency, call 112."
+    ),
+    # Translators: answer to a sticker, photo, voice message, file, location and the like.
+    "unsupported": N_(
+        "I can only read text and the buttons under my messages, so I cannot see stickers, "
+        "photos, voice messages, files or locations. Please choose a topic below."
+    ),
+    # Translators: answer when the user edits a message they sent earlier.
+    "edited": N_(
+        "I only read new messages, not edits. If you want to say something else, please "
+        "send a new message."
+    ),
+    # Translators: answer to an unknown /command; {command} is what the user typed.
+    "command": N_("I do not know the command {command}. These are the ones I know:"),
+    # Translators: pop-up when a button no longer works (an old or damaged button).
+    "outdated": N_("That button is no longer in use. Here is where you are now."),
+    # Translators: pop-up after choosing the language; it names the language in itself.
+    "language": N_("I will use English with you."),
+}
+
+
+def step(stored_state: str, event: Event, context: DialogContext) -> Reply:
+    """The menu's answer to one event in the stored state."""
+    current = _state(stored_state) or State.MAIN
+    match event:
+        case Command(name=name) if name in COMMANDS:
+            return _fire(current, COMMANDS[name], "", context) or _page_reply(current, context)
+        case Command(name=name):
+            help_page = render(State.HELP, context)
+            notice = context.translate(NOTICES["command"], command="/" + _escape(name[:32]))
+            screen = Screen(f"{notice}\n\n{help_page.text}", help_page.rows)
+            return Reply(State.HELP.value, (screen,))
+        case Press(data=data):
+            pressed = _parse(data)
+            reply = pressed and _fire(*pressed, context)
+            if reply:
+                return reply
+            page = _page_reply(current, context)
+            return Reply(page.state, page.screens, notice=context.translate(NOTICES["outdated"]))
+        case Text():
+            return _notice_with_menu(NOTICES["text"], context)
+        case Unsupported(kind="edited"):
+            return _notice_with_menu(NOTICES["edited"], context)
+        case Unsupported():
+            return _notice_with_menu(NOTICES["unsupported"], context)
+
+
+def render(state: State, context: DialogContext) -> Screen:
+    """The page of a state in the context's language, with its way back."""
+    _ = context.translate
+    page = PAGES[state]
+    rows = [
+        tuple(
+            Button(
+                link.label if link.verbatim else _(link.label),
+                _callback(state, link.trigger, link.argument),
+            )
+            for link in row
+        )
+        for row in page.rows
+    ]
+    if page.url is not None:
+        label, value_name = page.url
+        rows.append((Button(_(label), url=context.values[value_name]),))
+    back = _destination(state, "back", "")
+    if back is not None:
+        rows.append((Button(_(BACK), _callback(state, "back")),))
+    if back not in (None, State.MAIN):
+        rows.append((Button(_(MAIN_MENU), _callback(state, "main")),))
+    if state is State.ERASED:
+        rows.append((Button(_(MAIN_MENU), _callback(state, "main")),))
+    return Screen(_(page.text, **context.values), tuple(rows))
+
+
+class _Conversation:
+    """The model `transitions` moves; it lives only for one step."""
+
+    state: State
+
+
+def _destination(source: State, trigger: str, argument: str) -> State | None:
+    conversation = _Conversation()
+    MACHINE.add_model(conversation, initial=source)
+    try:
+        if not conversation.trigger(trigger, argument=argument):  # type: ignore[attr-defined]
+            return None
+        return conversation.state
+    except (MachineError, AttributeError):
+        return None
+    finally:
+        MACHINE.remove_model(conversation)
+
+
+def _fire(source: State, trigger: str, argument: str, context: DialogContext) -> Reply | None:
+    destination = _destination(source, trigger, argument)
+    if destination is None:
+        return None
+    if trigger == "choose":
+        chosen = context.in_language(argument)
+        notice = chosen.translate(NOTICES["language"])
+        page = _page_reply(destination, chosen)
+        return Reply(page.state, page.screens, notice=notice, language=argument)
+    page = _page_reply(destination, context)
+    if destination is State.ERASED:
+        return Reply(page.state, page.screens, erase=True)
+    return page
+
+
+def _page_reply(state: State, context: DialogContext) -> Reply:
+    return Reply(state.value, (render(state, context),))
+
+
+def _notice_with_menu(notice: str, context: DialogContext) -> Reply:
+    _ = context.translate
+    menu = render(State.MAIN, context)
+    return Reply(State.MAIN.value, (Screen(_(notice), menu.rows),))
+
+
+def _callback(state: State, trigger: str, argument: str = "") -> str:
+    return f"{state.value}:{trigger}:{argument}" if argument else f"{state.value}:{trigger}"
+
+
+def _parse(data: str) -> tuple[State, str, str] | None:
+    """The page, trigger and argument a button carries; None for anything forged."""
+    parts = data.split(":")
+    if not 2 <= len(parts) <= 3:
+        return None
+    state = _state(parts[0])
+    trigger = parts[1]
+    if state is None or not trigger.isidentifier() or trigger.startswith("_"):
+        return None
+    return state, trigger, parts[2] if len(parts) == 3 else ""
+
+
+def _state(value: str) -> State | None:
+    try:
+        return State(value)
+    except ValueError:
+        return None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,106 @@
+"""Translations from the gettext catalogs in `locales/`, language choice and Babel formatting.
+
+The catalogs are read from the `.po` files at start (`babel.messages.pofile.read_po`), so there
+is no compile step and no stale `.mo` file. English is the source language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from babel.dates import format_date, format_skeleton, format_time
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "en"
+#: Each language's name written in that language, for the language menu.
+LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+#: Babel's Finland locales: 24-hour clock, "9.30".
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_FI"}
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "bot"
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
+    """Mark a text for the catalogs where it is defined as data; translate it when shown."""
+    return message
+
+
+def language_for(language_code: str | None) -> str:
+    """The bot's language for a Telegram client's language code: fi, sv or else en."""
+    if language_code:
+        primary = language_code.replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def catalog_path(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """One language's texts and formats. Call it like gettext: `_("Hello, {name}!", name=n)`."""
+
+    language: str
+    messages: Mapping[str, str] = field(default_factory=dict)
+    plurals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __call__(self, message: str, /, **values: object) -> str:
+        text = self.messages.get(message) or message
+        return text.format(**values) if values else text
+
+    def plural(self, singular: str, plural: str, count: int, /, **values: object) -> str:
+        # Finnish, Swedish and English share the rule nplurals=2; plural=(n != 1).
+        index = 0 if count == 1 else 1
+        forms = self.plurals.get(singular) or (singular, plural)
+        text = forms[index] or (singular, plural)[index]
+        return text.format(count=count, **values)
+
+    @property
+    def locale(self) -> str:
+        return BABEL_LOCALES[self.language]
+
+    def date(self, value: date) -> str:
+        """3.12.2026 / 3.12.2026 / 03/12/2026."""
+        return format_date(value, "short", locale=self.locale)
+
+    def weekday_date(self, value: date) -> str:
+        """to 3.12. / tors 3 dec. / Thu, 3 Dec."""
+        return format_skeleton("MMMEd", value, locale=self.locale)
+
+    def time(self, value: time | datetime) -> str:
+        """9.30 in every language: the 24-hour clock as it is written in Finland."""
+        return format_time(value, "short", locale=self.locale)
+
+
+def load_translators(locales_dir: Path = LOCALES_DIR) -> dict[str, Translator]:
+    """Read every language's catalog once; a missing catalog falls back to the English source."""
+    translators: dict[str, Translator] = {}
+    for language in LANGUAGES:
+        path = catalog_path(language, locales_dir)
+        if not path.exists():
+            translators[language] = Translator(language)
+            continue
+        catalog = read_catalog(path, BABEL_LOCALES[language])
+        messages: dict[str, str] = {}
+        plurals: dict[str, tuple[str, ...]] = {}
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            if isinstance(message.id, tuple | list):
+                plurals[message.id[0]] = tuple(message.string)
+            elif message.string:
+                messages[str(message.id)] = str(message.string)
+        translators[language] = Translator(language, messages, plurals)
+    return translators

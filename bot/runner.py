@@ -1,0 +1,103 @@
+"""`otbot run`: start the store, the Application and the polling loop; stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from bot.app import ALLOWED_UPDATES, BotApplication, build_application
+from bot.config import Settings, SettingsError
+from bot.i18n import load_translators
+from bot.polling import Intake, Poller
+from bot.profile import publish_profile
+from bot.services import Services
+from bot.store import queries
+from bot.store.database import make_engine, migrate, unit_of_work
+
+log = logging.getLogger(__name__)
+
+BOT_USERNAME_KEY = "bot_username"
+
+
+async def serve(
+    settings: Settings, *, stop: asyncio.Event | None = None, retry_base: float = 1.0
+) -> None:
+    """Serve until `stop` is set (or SIGTERM / SIGINT when no event is given)."""
+    settings.require_token()
+    stop = stop or _stop_on_signals()
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    services = Services(settings, engine, load_translators())
+    application = build_application(services)
+    try:
+        if not await _initialize(application, stop, retry_base):
+            return
+        services.bot_username = _bot_username(services, application.bot.username)
+        await publish_profile(application.bot, services.translators)
+        await _delete_webhook(application)
+        await application.start()
+        log.info("serving as @%s", services.bot_username)
+        intake = Intake(application, engine, retry_base=retry_base)
+        poller = Poller(intake, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout)
+        await poller.run(stop)
+    except InvalidToken:
+        raise SettingsError(
+            "the Bot API refused OTBOT_TOKEN (401 Unauthorized): check the token from BotFather"
+        ) from None
+    finally:
+        if application.running:
+            await application.stop()
+        if application._initialized:
+            await application.shutdown()
+        engine.dispose()
+        log.info("stopped")
+
+
+async def _initialize(application: BotApplication, stop: asyncio.Event, retry_base: float) -> bool:
+    """Initialize (this asks getMe), retrying while the Bot API cannot be reached."""
+    delay = retry_base
+    while not stop.is_set():
+        try:
+            await application.initialize()
+            return True
+        except InvalidToken:
+            raise
+        except (NetworkError, RetryAfter) as exc:
+            log.warning(
+                "the Bot API cannot be reached (%s); trying again in %.0f s", exc.message, delay
+            )
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        except TimeoutError:
+            delay = min(delay * 2, 60.0)
+    return False
+
+
+def _bot_username(services: Services, asked: str | None) -> str | None:
+    """The configured username, else the one getMe gave, remembered in the store."""
+    if services.settings.bot_username:
+        return services.settings.bot_username.lstrip("@")
+    with unit_of_work(services.engine) as session:
+        if asked:
+            queries.remember(session, key=BOT_USERNAME_KEY, value=asked)
+            return asked
+        return queries.remembered(session, key=BOT_USERNAME_KEY)
+
+
+async def _delete_webhook(application: BotApplication) -> None:
+    """Polling and a webhook exclude each other; a left-over webhook is removed."""
+    try:
+        await application.bot.delete_webhook()
+    except TelegramError as exc:
+        log.warning("could not remove a webhook (%s)", exc.message)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop

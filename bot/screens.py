@@ -1,0 +1,65 @@
+"""Showing a dialog's screens in Telegram: edit the pressed message, send the rest."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden
+
+from bot.dialogs.base import Screen
+
+log = logging.getLogger(__name__)
+
+#: Edits that cannot be done; the screen is then sent as a new message.
+_CANNOT_EDIT = ("message to edit not found", "message can't be edited")
+
+
+def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
+    if not screen.rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
+            for row in screen.rows
+        ]
+    )
+
+
+async def show(
+    bot: Bot, chat_id: int, screens: tuple[Screen, ...], *, replace: int | None = None
+) -> int | None:
+    """Show screens in a chat; the first replaces message `replace` when given.
+
+    Returns the id of the last message showing a screen, or None when the user has blocked
+    the bot (nothing can reach them then).
+    """
+    shown: int | None = None
+    for index, screen in enumerate(screens):
+        try:
+            if index == 0 and replace is not None and await _edit(bot, chat_id, replace, screen):
+                shown = replace
+                continue
+            sent: Message = await bot.send_message(
+                chat_id, screen.text, reply_markup=keyboard(screen)
+            )
+            shown = sent.message_id
+        except Forbidden:
+            log.info("chat %s has blocked the bot; nothing shown", chat_id)
+            return None
+    return shown
+
+
+async def _edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool:
+    """Edit a message into the screen; False when Telegram no longer lets it be edited."""
+    try:
+        await bot.edit_message_text(
+            screen.text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard(screen)
+        )
+    except BadRequest as exc:
+        if "message is not modified" in exc.message:
+            return True
+        if any(reason in exc.message for reason in _CANNOT_EDIT):
+            return False
+        raise
+    return True

@@ -1,0 +1,42 @@
+"""What handlers need besides the update: settings, the store's engine and the translations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.dialogs.base import DialogContext
+from bot.i18n import Translator
+
+SERVICES_KEY = "otbot.services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    translators: dict[str, Translator]
+    #: The bot's @username without the @, from the settings or asked from the Bot API.
+    bot_username: str | None = None
+
+    def dialog_context(self, language: str) -> DialogContext:
+        return DialogContext(
+            language, self.translators, {"privacy_url": self.settings.privacy_url}
+        )
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's callback context with the bot's services at hand."""
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data[SERVICES_KEY]
+        return services
+
+
+def attach(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
+    application.bot_data[SERVICES_KEY] = services
