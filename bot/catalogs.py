@@ -21,7 +21,7 @@ from bot.i18n import BABEL_LOCALES, DOMAIN, LANGUAGES, LOCALES_DIR, catalog_path
 SOURCE_DIR = Path(__file__).resolve().parent
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
-COMMENT_TAGS = ["Translators:", "Stays"]
+COMMENT_TAGS = ["Translators:"]
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 _TAG = re.compile(r"</?([a-z-]+)[^>]*>")
@@ -135,7 +135,7 @@ def _check_message(language: str, source: Message, found: Message | None) -> lis
     if found.fuzzy:
         return [Problem(language, key, "fuzzy")]
     sources = [source.id] if isinstance(source.id, str) else list(source.id)
-    strings = [found.string] if isinstance(found.string, str) else list(found.string)
+    strings = [found.string] if isinstance(found.string, str) else list(found.string or ())
     if not all(strings):
         return [Problem(language, key, "not translated")]
     problems = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -62,6 +62,15 @@ def i18n_check(
         typer.echo("every text is translated in fi, sv and en")
 
 
+@app.command()
+def diagram() -> None:
+    """Regenerate the dialogs' Mermaid diagrams in docs/ from their state machines."""
+    from bot.diagrams import write_diagrams
+
+    for path in write_diagrams():
+        typer.echo(f"wrote {path}")
+
+
 def _settings() -> Settings:
     try:
         return load_settings()
@@ -69,7 +78,7 @@ def _settings() -> Settings:
         _fail(str(exc))
 
 
-def _fail(message: str) -> typer.Exit:
+def _fail(message: str) -> NoReturn:
     print(f"otbot: {message}", file=sys.stderr)
     raise typer.Exit(2)
 

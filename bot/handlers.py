@@ -143,8 +143,8 @@ async def on_bot_added_to_group(update: Update, context: BotContext) -> None:
         _ = context.services.translators[language_for(change.from_user.language_code)]
         text = _(
             "This group's id is <code>{chat_id}</code>. To make it the staff group, set "
-            "<code>OTBOT_STAFF_CHAT_ID={chat_id}</code> and restart the bot. Until then I "
-            "leave this group.",
+            "<code>OTBOT_STAFF_CHAT_ID={chat_id}</code>, restart the bot and add it here "
+            "again. Now I am leaving this group.",
             chat_id=chat.id,
         )
         await _quietly(context.bot.send_message(chat.id, text))

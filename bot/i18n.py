@@ -6,9 +6,9 @@ is no compile step and no stale `.mo` file. English is the source language.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 from babel.dates import format_date, format_skeleton, format_time
@@ -71,15 +71,15 @@ class Translator:
     def locale(self) -> str:
         return BABEL_LOCALES[self.language]
 
-    def date(self, value: date) -> str:
+    def date(self, value: dt.date) -> str:
         """3.12.2026 / 3.12.2026 / 03/12/2026."""
         return format_date(value, "short", locale=self.locale)
 
-    def weekday_date(self, value: date) -> str:
+    def weekday_date(self, value: dt.date) -> str:
         """to 3.12. / tors 3 dec. / Thu, 3 Dec."""
         return format_skeleton("MMMEd", value, locale=self.locale)
 
-    def time(self, value: time | datetime) -> str:
+    def time(self, value: dt.time | dt.datetime) -> str:
         """9.30 in every language: the 24-hour clock as it is written in Finland."""
         return format_time(value, "short", locale=self.locale)
 
@@ -99,7 +99,7 @@ def load_translators(locales_dir: Path = LOCALES_DIR) -> dict[str, Translator]:
             if not message.id or message.fuzzy:
                 continue
             if isinstance(message.id, tuple | list):
-                plurals[message.id[0]] = tuple(message.string)
+                plurals[message.id[0]] = tuple(message.string or ())
             elif message.string:
                 messages[str(message.id)] = str(message.string)
         translators[language] = Translator(language, messages, plurals)

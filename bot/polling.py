@@ -154,7 +154,7 @@ class Poller:
                 continue
             except (Conflict, NetworkError, TelegramError) as exc:
                 failures += 1
-                delay = min(self.max_backoff, 2.0 ** min(failures, 10))
+                delay = min(self.max_backoff, self.intake.retry_base * 2.0 ** min(failures, 10))
                 log.warning(
                     "getUpdates failed (%s: %s); trying again in %.0f s",
                     type(exc).__name__,
@@ -183,7 +183,8 @@ class Poller:
         done, _ = await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if fetch in done:
             stopping.cancel()
-            return fetch.result()
+            updates: tuple[Update, ...] = fetch.result()
+            return updates
         fetch.cancel()
         await asyncio.gather(fetch, return_exceptions=True)
         return None

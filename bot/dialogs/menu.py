@@ -175,7 +175,7 @@ PAGES: dict[State, Page] = {
         ),
         (
             # Translators: button under "about occupational therapy".
-            (Link(N_("Who can come, and the referral"), "referral"),),
+            (Link(N_("Who can come and how to get a referral"), "referral"),),
             # Translators: button under "about occupational therapy".
             (Link(N_("How the visits go"), "visits"),),
             # Translators: button under "about occupational therapy".
@@ -186,7 +186,7 @@ PAGES: dict[State, Page] = {
     ),
     State.ABOUT_REFERRAL: Page(
         N_(
-            "<b>Who can come, and the referral</b>\n\n"
+            "<b>Who can come and how to get a referral</b>\n\n"
             "A referral is always needed. Most children come after the extensive health "
             "check-up at the child health clinic (at 4 months, 18 months and 4 years) or "
             "when there are concerns at daycare.\n\n"
@@ -220,18 +220,18 @@ PAGES: dict[State, Page] = {
         N_(
             "<b>Already a customer?</b>\n\n"
             "You can send a message to the service in Maisa (maisa.fi or the Maisa app) after "
-            "strong identification. The professionals usually answer within 3 weekdays. "
+            "strong identification. The professionals usually answer within 3 working days. "
             "Guardians can act for their children under 18 in Maisa."
         ),
     ),
     State.CUSTOMER: Page(
         # Translators: shown until customers can link their chat to their case.
         N_(
-            "<b>Already our customer?</b>\n\n"
+            "<b>Already a customer?</b>\n\n"
             "Soon you can link this chat to your child's case with a one-time code from your "
             "therapist and write to your therapist here.\n\n"
             "Until then, please send a message to the service in Maisa (maisa.fi or the Maisa "
-            "app). The professionals usually answer within 3 weekdays."
+            "app). The professionals usually answer within 3 working days."
         ),
     ),
     State.LANGUAGE: Page(

@@ -8,7 +8,6 @@ Create Date: 2026-11-28
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0001"
@@ -21,9 +20,9 @@ def upgrade() -> None:
     op.create_table(
         "conversation",
         sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("language_chosen", sa.Boolean(), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("state", sa.String(length=64), nullable=False),
         sa.Column("screen_message_id", sa.BigInteger(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("chat_id"),
@@ -36,8 +35,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "setting",
-        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("value", sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.String(length=256), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
 

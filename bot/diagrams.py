@@ -1,0 +1,45 @@
+"""Mermaid diagrams of the dialogs, generated from their machines (`otbot diagram`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from transitions.extensions import GraphMachine
+
+from bot.dialogs import menu
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def menu_diagram() -> str:
+    """The menu's states and transitions; entries open from every page are drawn once,
+    from the main menu."""
+    transitions = [
+        {**t, "source": menu.State.MAIN} if t["source"] == "*" else t for t in menu.TRANSITIONS
+    ]
+    machine = GraphMachine(
+        states=menu.State,
+        transitions=transitions,
+        initial=menu.State.MAIN,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        show_conditions=True,
+        title="Main menu",
+    )
+    chart = str(machine.get_graph().draw(None))
+    # Drop the styling of the "current" state: a diagram of the dialog has none.
+    chart = chart.replace("Class MAIN s_active", "Class MAIN s_default")
+    return (
+        "# The main menu dialog\n\n"
+        "Generated from `bot/dialogs/menu.py` by `otbot diagram`; do not edit by hand.\n"
+        "The commands and the main menu's entries (main, advice, about, customer, language,\n"
+        "privacy, help, forget) open their page from every page, not only from MAIN.\n\n"
+        f"```mermaid\n{chart.strip()}\n```\n"
+    )
+
+
+def write_diagrams(docs: Path = DOCS) -> list[Path]:
+    docs.mkdir(exist_ok=True)
+    path = docs / "menu.md"
+    path.write_text(menu_diagram(), encoding="utf-8")
+    return [path]

@@ -1,0 +1,111 @@
+"""Fixtures: a Bot API stand-in, and the real bot serving against it as `otbot run` would."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botapi_standin import BotApiStandIn
+
+from bot.config import Settings, load_settings
+from bot.dialogs.base import DialogContext
+from bot.i18n import Translator, load_translators
+from bot.runner import serve
+from bot.store.database import make_engine
+
+TOKEN = "123456:TEST-token"
+
+
+@pytest.fixture(scope="session")
+def translators() -> dict[str, Translator]:
+    return load_translators()
+
+
+@pytest.fixture
+def dialog_context(translators: dict[str, Translator]) -> Callable[[str], DialogContext]:
+    def make(language: str) -> DialogContext:
+        return DialogContext(language, translators, {"privacy_url": "https://www.hel.fi"})
+
+    return make
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn(TOKEN) as api:
+        yield api
+        assert api.violations == [], "the bot made calls the Bot API schema does not allow"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'otbot.sqlite3'}"
+
+
+class RunningBot:
+    """`otbot run` in this process, against the stand-in; it can be stopped and restarted."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, standin: BotApiStandIn) -> None:
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(serve(self.settings, stop=self._stop, retry_base=0.01))
+        await standin.wait_for(lambda: bool(standin.calls_to("getUpdates")) or self._task.done())
+        if self._task.done():
+            self._task.result()
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._stop.set()
+        await asyncio.wait_for(self._task, timeout=10)
+        self._task = None
+
+    def engine(self) -> Any:
+        return make_engine(self.settings.database_url)
+
+
+@pytest.fixture
+def make_settings(standin: BotApiStandIn, database_url: str) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "token": TOKEN,
+            "api_url": standin.url,
+            "database_url": database_url,
+            "poll_timeout": 10,
+            "privacy_url": "https://www.hel.fi",
+        }
+        values.update(overrides)
+        return load_settings(**values)
+
+    return make
+
+
+@pytest.fixture
+async def running_bot(
+    standin: BotApiStandIn, make_settings: Callable[..., Settings]
+) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(make_settings())
+    await bot.start(standin)
+    try:
+        yield bot
+    finally:
+        with contextlib.suppress(Exception):
+            await bot.stop()
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A developer's own OTBOT_* variables or .env never leak into a test."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("OTBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)

@@ -1,0 +1,91 @@
+"""`otbot` as an operator runs it: clear one-line errors, and a real process serving /start."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from botapi_standin import BotApiStandIn
+from conftest import TOKEN
+
+
+async def otbot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OTBOT_")}
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env={**clean, **env},
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def finished(process: asyncio.subprocess.Process) -> tuple[int, str]:
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+async def test_run_without_a_token_names_the_setting(tmp_path: Path) -> None:
+    code, stderr = await finished(await otbot("run", env={}, cwd=tmp_path))
+    assert code == 2
+    assert stderr.strip().count("\n") == 0, stderr
+    assert "OTBOT_TOKEN" in stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OTBOT_TIMEZONE", "Mars/Olympus"),
+        ("OTBOT_STAFF_CHAT_ID", "the-staff"),
+        ("OTBOT_LOG_LEVEL", "LOUD"),
+        ("OTBOT_API_URL", "ftp://example.org"),
+    ],
+)
+async def test_a_bad_setting_is_one_clear_line(name: str, value: str, tmp_path: Path) -> None:
+    env = {"OTBOT_TOKEN": TOKEN, name: value}
+    code, stderr = await finished(await otbot("run", env=env, cwd=tmp_path))
+    assert code == 2
+    assert stderr.strip().count("\n") == 0, stderr
+    assert name in stderr
+
+
+async def test_the_token_is_read_from_dot_env(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("OTBOT_TOKEN=123:abc\nOTBOT_TIMEZONE=Nowhere/Else\n")
+    code, stderr = await finished(await otbot("run", env={}, cwd=tmp_path))
+    assert code == 2
+    assert "OTBOT_TIMEZONE" in stderr
+
+
+async def test_a_refused_token_is_one_clear_line(standin: BotApiStandIn, tmp_path: Path) -> None:
+    env = {"OTBOT_TOKEN": "999:WRONG", "OTBOT_API_URL": standin.url}
+    code, stderr = await finished(await otbot("run", env=env, cwd=tmp_path))
+    assert code == 2
+    assert "refused OTBOT_TOKEN" in stderr
+    assert "Traceback" not in stderr
+    assert "999:WRONG" not in stderr
+
+
+async def test_otbot_run_answers_start_and_stops_on_sigterm(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    env = {"OTBOT_TOKEN": TOKEN, "OTBOT_API_URL": standin.url, "OTBOT_LOG_LEVEL": "DEBUG"}
+    process = await otbot("run", env=env, cwd=tmp_path)
+    parent = standin.user(5001, language_code="sv")
+    parent.send_text("/start")
+    await standin.wait_idle(timeout=30)
+    assert "Helsingfors stads" in parent.last_bot_message().text
+    process.send_signal(signal.SIGTERM)
+    code, stderr = await finished(process)
+    assert code == 0, stderr
+    assert TOKEN not in stderr, "the token must never be logged"
+    assert "Traceback" not in stderr
+    assert (tmp_path / "otbot.sqlite3").exists()
