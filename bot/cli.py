@@ -105,8 +105,17 @@ def configure_logging(settings: Settings) -> None:
     if settings.token is not None:
         handler.addFilter(_RedactToken(settings.token.get_secret_value()))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()
+
+
+#: Libraries whose debug lines would carry message texts (PTB logs every request and
+#: answer) or the token (httpx logs request URLs). They log warnings and up only.
+CHATTY_LIBRARIES = ("telegram", "httpx", "httpcore", "apscheduler", "alembic", "transitions")
+
+
+def quiet_libraries() -> None:
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def main() -> None:

@@ -91,7 +91,7 @@ async def _answer(query: CallbackQuery, notice: str | None) -> None:
     try:
         await query.answer(notice)
     except BadRequest as exc:
-        if "query is too old" not in exc.message:
+        if "query is too old" not in exc.message.lower():
             raise
 
 

@@ -81,13 +81,15 @@ class Intake:
             except Exception as exc:
                 delay = self.retry_base * 2 ** (attempt - 1)
                 cause = exc.__cause__ or exc
+                api_error = isinstance(cause, TelegramError)
                 log.warning(
-                    "update %s failed (try %d of %d): %s",
+                    "update %s failed (try %d of %d): %s%s",
                     update.update_id,
                     attempt,
                     self.attempts,
                     type(cause).__name__,
-                    exc_info=cause if not isinstance(cause, TelegramError) else None,
+                    f" ({cause.message})" if isinstance(cause, TelegramError) else "",
+                    exc_info=None if api_error else cause,
                 )
             if attempt < self.attempts:
                 await self.sleep(delay)

@@ -44,14 +44,13 @@ async def publish_profile(bot: Bot, translators: dict[str, Translator]) -> None:
     """Register the command menu and descriptions per language (and a default in English)."""
     for language in (*LANGUAGES, None):
         _ = translators[language or DEFAULT_LANGUAGE]
-        code = language or ""
         try:
             await bot.set_my_commands(
-                [BotCommand(name, _(text)) for name, text in COMMANDS], language_code=code
+                [BotCommand(name, _(text)) for name, text in COMMANDS], language_code=language
             )
-            await bot.set_my_description(_(DESCRIPTION), language_code=code)
-            await bot.set_my_short_description(_(SHORT_DESCRIPTION), language_code=code)
+            await bot.set_my_description(_(DESCRIPTION), language_code=language)
+            await bot.set_my_short_description(_(SHORT_DESCRIPTION), language_code=language)
         except TelegramError as exc:
             log.warning(
-                "could not publish the bot's profile (%s): %s", code or "default", exc.message
+                "could not publish the bot's profile (%s): %s", language or "default", exc.message
             )

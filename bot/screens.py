@@ -57,9 +57,9 @@ async def _edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool
             screen.text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard(screen)
         )
     except BadRequest as exc:
-        if "message is not modified" in exc.message:
+        if "message is not modified" in exc.message.lower():
             return True
-        if any(reason in exc.message for reason in _CANNOT_EDIT):
+        if any(reason in exc.message.lower() for reason in _CANNOT_EDIT):
             return False
         raise
     return True

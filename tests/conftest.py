@@ -56,7 +56,7 @@ class RunningBot:
     async def start(self, standin: BotApiStandIn) -> None:
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(serve(self.settings, stop=self._stop, retry_base=0.01))
-        await standin.wait_for(lambda: bool(standin.calls_to("getUpdates")) or self._task.done())
+        await standin.wait_for(lambda: standin.polling or self._task.done())
         if self._task.done():
             self._task.result()
 

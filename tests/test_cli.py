@@ -81,11 +81,14 @@ async def test_otbot_run_answers_start_and_stops_on_sigterm(
     process = await otbot("run", env=env, cwd=tmp_path)
     parent = standin.user(5001, language_code="sv")
     parent.send_text("/start")
+    parent.send_text("Vår Eetu-Kalervo gråter")
     await standin.wait_idle(timeout=30)
-    assert "Helsingfors stads" in parent.last_bot_message().text
+    assert "Helsingfors stads" in parent.bot_messages()[0].text
     process.send_signal(signal.SIGTERM)
     code, stderr = await finished(process)
     assert code == 0, stderr
     assert TOKEN not in stderr, "the token must never be logged"
+    assert "Eetu-Kalervo" not in stderr, "a parent's words must never be logged"
+    assert "DEBUG" in stderr
     assert "Traceback" not in stderr
     assert (tmp_path / "otbot.sqlite3").exists()

@@ -74,11 +74,13 @@ async def test_every_screen_is_reachable_by_buttons(standin: BotApiStandIn, lang
         if data in pressed or data.endswith((":erase", ":choose:fi", ":choose:sv", ":choose:en")):
             continue
         pressed.add(data)
-        await ask(standin, parent.press(screen, data))
+        # A button of an earlier screen of this message: the bot accepts those too.
+        await ask(standin, parent.press(screen, data, check=False))
         texts.add(parent.last_bot_message().text)
         waiting += [data for _, data in parent.last_bot_message().buttons() if data]
-    # Every page but the one after erasing, which the walk does not press.
-    assert len(texts) == len(State) - 1
+    # Every page but the one after erasing, which the walk does not press, and the help,
+    # which /help opens.
+    assert len(texts) == len(State) - 2
     assert len(parent.bot_messages()) == 1
 
 

@@ -10,6 +10,7 @@ from botapi_standin import BotApiStandIn
 from conftest import TOKEN, RunningBot
 from sqlmodel import Session, select
 
+from bot.cli import quiet_libraries
 from bot.store.models import Conversation
 
 SECRET_WORDS = "Vauvamme Eetu-Kalervo itkee 041-555-1234 ja 131052-308T"
@@ -20,9 +21,10 @@ def store_bytes(database_url: str) -> bytes:
     return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
 
 
-async def test_the_store_keeps_none_of_a_parents_words(
+async def test_neither_store_nor_logs_keep_a_parents_words(
     standin: BotApiStandIn, running_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
+    quiet_libraries()  # as `otbot run` sets up its logging, even at OTBOT_LOG_LEVEL=DEBUG
     parent = standin.user(6001, first_name="Eetu-Kalervo", language_code="fi")
     with caplog.at_level(logging.DEBUG):
         parent.send_text("/start")

@@ -79,6 +79,9 @@ TRANSITIONS: list[dict[str, object]] = [
     {"trigger": "back", "source": State.FORGET, "dest": State.PRIVACY},
 ]
 
+#: Triggers whose button carries an argument (the language chosen).
+TAKES_ARGUMENT = {"choose"}
+
 COMMANDS = {
     "start": "main",
     "menu": "main",
@@ -427,9 +430,12 @@ def _parse(data: str) -> tuple[State, str, str] | None:
         return None
     state = _state(parts[0])
     trigger = parts[1]
+    argument = parts[2] if len(parts) == 3 else ""
     if state is None or not trigger.isidentifier() or trigger.startswith("_"):
         return None
-    return state, trigger, parts[2] if len(parts) == 3 else ""
+    if bool(argument) != (trigger in TAKES_ARGUMENT):
+        return None
+    return state, trigger, argument
 
 
 def _state(value: str) -> State | None:
