@@ -7,6 +7,7 @@ and written through `current_session()` and committed once when the update is do
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
@@ -18,8 +19,8 @@ from bot.i18n import language_for
 from bot.screens import show
 from bot.services import BotContext
 from bot.store import queries
-from bot.store.database import current_session
-from bot.store.models import Conversation
+from bot.store.database import current_unit
+from bot.store.queries import ChatState
 
 log = logging.getLogger(__name__)
 
@@ -66,24 +67,20 @@ async def _converse(
     query: CallbackQuery | None = None,
 ) -> None:
     services = context.services
-    session = current_session()
-    conversation = queries.conversation(session, chat_id=chat_id) or Conversation(
-        chat_id=chat_id, language=language_for(language_code)
-    )
-    reply = menu.step(conversation.state, event, services.dialog_context(conversation.language))
+    db = current_unit()
+    stored = queries.chat_state(db, chat_id=chat_id)
+    chat = stored or ChatState(chat_id, language_for(language_code))
+    reply = menu.step(chat.state, event, services.dialog_context(chat.language))
     if query is not None:
         await _answer(query, reply.notice)
-    shown = await show(context.bot, chat_id, reply.screens, replace=pressed)
+    await show(context.bot, chat_id, reply.screens, replace=pressed)
     if reply.erase:
-        queries.forget_conversation(session, chat_id=chat_id)
+        queries.forget_chat(db, chat_id=chat_id)
         log.info("chat %s erased its data", chat_id)
         return
     if reply.language:
-        conversation.language = reply.language
-        conversation.language_chosen = True
-    conversation.state = reply.state
-    conversation.screen_message_id = shown or conversation.screen_message_id
-    queries.save_conversation(session, conversation)
+        chat = replace(chat, language=reply.language, language_chosen=True)
+    queries.save_chat_state(db, replace(chat, state=reply.state), old=stored)
 
 
 async def _answer(query: CallbackQuery, notice: str | None) -> None:

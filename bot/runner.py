@@ -80,11 +80,11 @@ def _bot_username(services: Services, asked: str | None) -> str | None:
     """The configured username, else the one getMe gave, remembered in the store."""
     if services.settings.bot_username:
         return services.settings.bot_username.lstrip("@")
-    with unit_of_work(services.engine) as session:
+    with unit_of_work(services.engine) as db:
         if asked:
-            queries.remember(session, key=BOT_USERNAME_KEY, value=asked)
+            queries.remember(db, key=BOT_USERNAME_KEY, value=asked)
             return asked
-        return queries.remembered(session, key=BOT_USERNAME_KEY)
+        return queries.remembered(db, key=BOT_USERNAME_KEY)
 
 
 async def _delete_webhook(application: BotApplication) -> None:

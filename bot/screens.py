@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
 from bot.dialogs.base import Screen
@@ -28,26 +28,19 @@ def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
 
 async def show(
     bot: Bot, chat_id: int, screens: tuple[Screen, ...], *, replace: int | None = None
-) -> int | None:
+) -> None:
     """Show screens in a chat; the first replaces message `replace` when given.
 
-    Returns the id of the last message showing a screen, or None when the user has blocked
-    the bot (nothing can reach them then).
+    A user who has blocked the bot cannot be reached; that is logged, not an error.
     """
-    shown: int | None = None
     for index, screen in enumerate(screens):
         try:
             if index == 0 and replace is not None and await _edit(bot, chat_id, replace, screen):
-                shown = replace
                 continue
-            sent: Message = await bot.send_message(
-                chat_id, screen.text, reply_markup=keyboard(screen)
-            )
-            shown = sent.message_id
+            await bot.send_message(chat_id, screen.text, reply_markup=keyboard(screen))
         except Forbidden:
             log.info("chat %s has blocked the bot; nothing shown", chat_id)
-            return None
-    return shown
+            return
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool:

@@ -10,9 +10,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -48,30 +48,27 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-_current: contextvars.ContextVar[Session] = contextvars.ContextVar("otbot_unit_of_work")
+_current: contextvars.ContextVar[Connection] = contextvars.ContextVar("otbot_unit_of_work")
 
 
 @contextmanager
-def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """A session that commits once when the block ends without error, else rolls back.
+def unit_of_work(engine: Engine) -> Iterator[Connection]:
+    """A transaction that commits once when the block ends without error, else rolls back.
 
-    While the block runs, `current_session()` returns it, so handlers deep in an update's
-    processing share one transaction without passing it along by hand.
+    While the block runs, `current_unit()` returns its connection, so handlers deep in an
+    update's processing share one transaction without passing it along by hand. (SQLModel
+    sessions can join it: `Session(bind=connection)`.)
     """
-    with Session(engine, expire_on_commit=False) as session:
-        token = _current.set(session)
+    with engine.begin() as connection:
+        token = _current.set(connection)
         try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+            yield connection
         finally:
             _current.reset(token)
 
 
-def current_session() -> Session:
-    """The session of the unit of work this code runs in."""
+def current_unit() -> Connection:
+    """The connection of the unit of work this code runs in."""
     try:
         return _current.get()
     except LookupError:

@@ -23,7 +23,6 @@ class Conversation(SQLModel, table=True):
     language: str = Field(max_length=8)
     language_chosen: bool = False
     state: str = Field(default="main", max_length=64)
-    screen_message_id: int | None = Field(default=None, sa_type=BigInteger)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
 

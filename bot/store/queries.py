@@ -1,50 +1,109 @@
-"""Named queries on the case store. They use the session of the current unit of work and
-never commit: the unit of work commits once per update."""
+"""Named queries on the case store.
+
+They run on the connection of the current unit of work and never commit: the unit of work
+commits once per update. The statements are built once, at import, because an update's
+handling should spend its time on the conversation, not on building SQL.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import delete
-from sqlmodel import Session
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from bot.store.models import Conversation, ProcessedUpdate, Setting, utcnow
 
-
-def conversation(session: Session, *, chat_id: int) -> Conversation | None:
-    return session.get(Conversation, chat_id)
-
-
-def save_conversation(session: Session, conversation: Conversation) -> None:
-    conversation.updated_at = utcnow()
-    session.add(conversation)
+_conversations = Conversation.__table__  # type: ignore[attr-defined]
+_processed = ProcessedUpdate.__table__  # type: ignore[attr-defined]
+_settings = Setting.__table__  # type: ignore[attr-defined]
 
 
-def forget_conversation(session: Session, *, chat_id: int) -> None:
-    session.execute(delete(Conversation).where(Conversation.chat_id == chat_id))  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class ChatState:
+    """Where a private chat is: its language and its place in the dialogs."""
+
+    chat_id: int
+    language: str
+    language_chosen: bool = False
+    state: str = "main"
 
 
-def update_was_processed(session: Session, *, update_id: int) -> bool:
-    return session.get(ProcessedUpdate, update_id) is not None
-
-
-def mark_update_processed(session: Session, *, update_id: int) -> None:
-    session.add(ProcessedUpdate(update_id=update_id))
-
-
-def prune_processed_updates(session: Session, *, older_than: timedelta) -> int:
-    """Forget update ids older than Telegram would ever redeliver."""
-    cutoff: datetime = utcnow() - older_than
-    result = session.execute(
-        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)  # type: ignore[arg-type]
+_SELECT_CONVERSATION = select(
+    _conversations.c.chat_id,
+    _conversations.c.language,
+    _conversations.c.language_chosen,
+    _conversations.c.state,
+).where(_conversations.c.chat_id == bindparam("chat_id"))
+_INSERT_CONVERSATION = insert(_conversations)
+_UPDATE_CONVERSATION = (
+    update(_conversations)
+    .where(_conversations.c.chat_id == bindparam("chat_id_"))
+    .values(
+        language=bindparam("language"),
+        language_chosen=bindparam("language_chosen"),
+        state=bindparam("state"),
+        updated_at=bindparam("updated_at"),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+)
+_DELETE_CONVERSATION = delete(_conversations).where(
+    _conversations.c.chat_id == bindparam("chat_id")
+)
 
 
-def remembered(session: Session, *, key: str) -> str | None:
-    row = session.get(Setting, key)
-    return row.value if row else None
+def chat_state(db: Connection, *, chat_id: int) -> ChatState | None:
+    row = db.execute(_SELECT_CONVERSATION, {"chat_id": chat_id}).first()
+    return ChatState(row.chat_id, row.language, row.language_chosen, row.state) if row else None
 
 
-def remember(session: Session, *, key: str, value: str) -> None:
-    session.merge(Setting(key=key, value=value))
+def save_chat_state(db: Connection, new: ChatState, *, old: ChatState | None) -> None:
+    """Store a chat's state; an unchanged one costs no write."""
+    if new == old:
+        return
+    values = {
+        "language": new.language,
+        "language_chosen": new.language_chosen,
+        "state": new.state,
+        "updated_at": utcnow(),
+    }
+    if old is None:
+        db.execute(_INSERT_CONVERSATION, {"chat_id": new.chat_id, **values})
+    else:
+        db.execute(_UPDATE_CONVERSATION, {"chat_id_": new.chat_id, **values})
+
+
+def forget_chat(db: Connection, *, chat_id: int) -> None:
+    db.execute(_DELETE_CONVERSATION, {"chat_id": chat_id})
+
+
+_SELECT_PROCESSED = select(_processed.c.update_id).where(
+    _processed.c.update_id == bindparam("update_id")
+)
+_INSERT_PROCESSED = insert(_processed)
+
+
+def update_was_processed(db: Connection, *, update_id: int) -> bool:
+    return db.execute(_SELECT_PROCESSED, {"update_id": update_id}).first() is not None
+
+
+def mark_update_processed(db: Connection, *, update_id: int) -> None:
+    db.execute(_INSERT_PROCESSED, {"update_id": update_id, "processed_at": utcnow()})
+
+
+def prune_processed_updates(db: Connection, *, older_than: timedelta) -> int:
+    """Forget update ids older than Telegram would ever redeliver."""
+    cutoff = utcnow() - older_than
+    result = db.execute(delete(_processed).where(_processed.c.processed_at < cutoff))
+    return int(result.rowcount or 0)
+
+
+def remembered(db: Connection, *, key: str) -> str | None:
+    value = db.execute(select(_settings.c.value).where(_settings.c.key == key)).scalar()
+    return str(value) if value is not None else None
+
+
+def remember(db: Connection, *, key: str, value: str) -> None:
+    if remembered(db, key=key) is None:
+        db.execute(insert(_settings).values(key=key, value=value))
+    else:
+        db.execute(update(_settings).where(_settings.c.key == key).values(value=value))

@@ -23,7 +23,6 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("language_chosen", sa.Boolean(), nullable=False),
         sa.Column("state", sa.String(length=64), nullable=False),
-        sa.Column("screen_message_id", sa.BigInteger(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("chat_id"),
     )
