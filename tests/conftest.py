@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botapi_standin import BotApiStandIn
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings, load_settings
 from bot.dialogs.base import DialogContext
@@ -40,9 +43,41 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
         assert api.violations == [], "the bot made calls the Bot API schema does not allow"
 
 
+#: The PostgreSQL the tests may use; CI machines run one with trust authentication.
+POSTGRES_URL = os.environ.get(
+    "OTBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def fresh_postgres() -> str:
+    """The test PostgreSQL, emptied; the test is skipped (failed in CI) when it is absent."""
+    engine = make_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    except OperationalError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no PostgreSQL at " + POSTGRES_URL)
+    finally:
+        engine.dispose()
+    return POSTGRES_URL
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The case store: a SQLite file; tests marked to run on both get PostgreSQL too."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return fresh_postgres()
     return f"sqlite:///{tmp_path / 'otbot.sqlite3'}"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_databases"
+    ):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 class RunningBot:
@@ -103,8 +138,6 @@ async def running_bot(
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A developer's own OTBOT_* variables or .env never leak into a test."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("OTBOT_"):
             monkeypatch.delenv(name)

@@ -84,6 +84,7 @@ async def test_every_screen_is_reachable_by_buttons(standin: BotApiStandIn, lang
     assert len(parent.bot_messages()) == 1
 
 
+@pytest.mark.both_databases
 async def test_the_language_choice_is_remembered_across_a_restart(
     standin: BotApiStandIn, running_bot: RunningBot
 ) -> None:
@@ -99,6 +100,7 @@ async def test_the_language_choice_is_remembered_across_a_restart(
     assert WELCOME["sv"] in parent.last_bot_message().text
 
 
+@pytest.mark.both_databases
 async def test_a_restart_continues_where_the_conversation_was(
     standin: BotApiStandIn, running_bot: RunningBot
 ) -> None:

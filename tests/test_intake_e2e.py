@@ -78,6 +78,7 @@ async def test_an_update_sent_while_the_bot_was_down_is_answered_after_the_start
     assert welcomes(standin, 4005) == 1
 
 
+@pytest.mark.both_databases
 async def test_a_crash_in_the_middle_of_an_update_loses_nothing(
     standin: BotApiStandIn, make_settings: Callable[..., Settings]
 ) -> None:
@@ -100,6 +101,7 @@ async def test_a_crash_in_the_middle_of_an_update_loses_nothing(
         assert session.exec(select(func.count()).select_from(ProcessedUpdate)).one() == 1
 
 
+@pytest.mark.both_databases
 async def test_an_update_delivered_twice_is_handled_once(
     standin: BotApiStandIn, make_settings: Callable[..., Settings]
 ) -> None:

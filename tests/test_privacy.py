@@ -41,6 +41,7 @@ async def test_neither_store_nor_logs_keep_a_parents_words(
         assert word not in logged, f"{word!r} was logged"
 
 
+@pytest.mark.both_databases
 async def test_forget_erases_the_chat_from_the_store(
     standin: BotApiStandIn, running_bot: RunningBot
 ) -> None:
