@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
@@ -22,11 +22,15 @@ class Services:
     translators: dict[str, Translator]
     #: The bot's @username without the @, from the settings or asked from the Bot API.
     bot_username: str | None = None
+    _contexts: dict[str, DialogContext] = field(default_factory=dict, repr=False)
 
     def dialog_context(self, language: str) -> DialogContext:
-        return DialogContext(
-            language, self.translators, {"privacy_url": self.settings.privacy_url}
-        )
+        """The dialogs' context in a language, made once."""
+        context = self._contexts.get(language)
+        if context is None:
+            values = {"privacy_url": self.settings.privacy_url}
+            context = self._contexts[language] = DialogContext(language, self.translators, values)
+        return context
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

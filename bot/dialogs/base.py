@@ -83,11 +83,16 @@ class Reply:
 
 @dataclass(frozen=True)
 class DialogContext:
-    """What a dialog may read: the user's language and texts, and a few settings."""
+    """What a dialog may read: the user's language and texts, and a few settings.
+
+    A context lives as long as the process, one per language; pages rendered in it are
+    kept in `rendered`, since a page depends on nothing but its state and the context.
+    """
 
     language: str
     translators: Mapping[str, Translator]
     values: Mapping[str, str] = field(default_factory=dict)
+    rendered: dict[object, Screen] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def translate(self) -> Translator:

@@ -350,6 +350,13 @@ def step(stored_state: str, event: Event, context: DialogContext) -> Reply:
 
 def render(state: State, context: DialogContext) -> Screen:
     """The page of a state in the context's language, with its way back."""
+    screen = context.rendered.get(state)
+    if screen is None:
+        screen = context.rendered[state] = _render(state, context)
+    return screen
+
+
+def _render(state: State, context: DialogContext) -> Screen:
     _ = context.translate
     page = PAGES[state]
     rows = [
