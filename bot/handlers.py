@@ -1,7 +1,7 @@
 """Thin handlers: turn an update into a dialog event, run the dialog, save, show the reply.
 
 Every handler runs inside the update's unit of work (see `bot.polling`): the store is read
-and written through `current_session()` and committed once when the update is done.
+and written through `current_unit()` and committed once when the update is done.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
@@ -15,7 +16,9 @@ log = logging.getLogger(__name__)
 _CANNOT_EDIT = ("message to edit not found", "message can't be edited")
 
 
+@lru_cache(maxsize=512)
 def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
+    """The screen's buttons as Telegram's markup; made once per screen (both are frozen)."""
     if not screen.rows:
         return None
     return InlineKeyboardMarkup(
