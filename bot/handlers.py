@@ -7,6 +7,7 @@ and written through `current_unit()` and committed once when the update is done.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
 
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
@@ -160,9 +161,9 @@ async def _leave(context: BotContext, chat_id: int) -> None:
     await _quietly(context.bot.leave_chat(chat_id))
 
 
-async def _quietly(call: object) -> None:
+async def _quietly(call: Awaitable[object]) -> None:
     """Await a call whose failure (no rights, already gone) changes nothing for anyone."""
     try:
-        await call  # type: ignore[misc]
+        await call
     except (BadRequest, Forbidden) as exc:
         log.info("group call failed: %s", exc.message)

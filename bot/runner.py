@@ -32,8 +32,10 @@ async def serve(
     migrate(engine)
     services = Services(settings, engine, load_translators())
     application = build_application(services)
+    initialized = False
     try:
-        if not await _initialize(application, stop, retry_base):
+        initialized = await _initialize(application, stop, retry_base)
+        if not initialized:
             return
         services.bot_username = _bot_username(services, application.bot.username)
         await publish_profile(application.bot, services.translators)
@@ -50,7 +52,7 @@ async def serve(
     finally:
         if application.running:
             await application.stop()
-        if application._initialized:
+        if initialized:
             await application.shutdown()
         engine.dispose()
         log.info("stopped")
