@@ -7,6 +7,7 @@ and `step`, the pure function the bot calls with an event and the stored state.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from enum import Enum
 
@@ -330,7 +331,9 @@ def step(stored_state: str, event: Event, context: DialogContext) -> Reply:
             return _fire(current, COMMANDS[name], "", context) or _page_reply(current, context)
         case Command(name=name):
             help_page = render(State.HELP, context)
-            notice = context.translate(NOTICES["command"], command="/" + _escape(name[:32]))
+            notice = context.translate(
+                NOTICES["command"], command="/" + html.escape(name[:32], quote=False)
+            )
             screen = Screen(f"{notice}\n\n{help_page.text}", help_page.rows)
             return Reply(State.HELP.value, (screen,))
         case Press(data=data):
@@ -450,7 +453,3 @@ def _state(value: str) -> State | None:
         return State(value)
     except ValueError:
         return None
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
