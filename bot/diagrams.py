@@ -6,7 +6,7 @@ from pathlib import Path
 
 from transitions.extensions import GraphMachine
 
-from bot.dialogs import menu
+from bot.dialogs import advice, menu
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -38,8 +38,37 @@ def menu_diagram() -> str:
     )
 
 
+def advice_diagram() -> str:
+    """The baby advice's states; "go to a topic", "topics" and "main" work from every page
+    and are drawn from the advice home only."""
+    transitions = [
+        {**t, "source": advice.HOME} if t["source"] == "*" else t for t in advice.TRANSITIONS
+    ]
+    machine = GraphMachine(
+        states=advice.STATES,
+        transitions=transitions,
+        initial=advice.HOME,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        title="Baby advice",
+    )
+    chart = str(machine.get_graph().draw(None)).replace("s_active", "s_default")
+    return (
+        "# The baby advice dialog\n\n"
+        "Generated from `bot/dialogs/advice.py` and `advice_texts.py` by `otbot diagram`;\n"
+        'do not edit by hand. "main" is the main menu, shown by the menu dialog.\n\n'
+        f"```mermaid\n{chart.strip()}\n```\n"
+    )
+
+
+DIAGRAMS = {"menu.md": menu_diagram, "advice.md": advice_diagram}
+
+
 def write_diagrams(docs: Path = DOCS) -> list[Path]:
     docs.mkdir(exist_ok=True)
-    path = docs / "menu.md"
-    path.write_text(menu_diagram(), encoding="utf-8")
-    return [path]
+    written = []
+    for name, draw in DIAGRAMS.items():
+        path = docs / name
+        path.write_text(draw(), encoding="utf-8")
+        written.append(path)
+    return written

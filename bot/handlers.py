@@ -14,7 +14,7 @@ from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
-from bot.dialogs import menu
+from bot import dialogs
 from bot.dialogs.base import Command, Event, Press, Text, Unsupported
 from bot.i18n import language_for
 from bot.screens import show
@@ -71,7 +71,7 @@ async def _converse(
     db = current_unit()
     stored = queries.chat_state(db, chat_id=chat_id)
     chat = stored or ChatState(chat_id, language_for(language_code))
-    reply = menu.step(chat.state, event, services.dialog_context(chat.language))
+    reply = dialogs.step(chat.state, event, services.dialog_context(chat.language))
     if query is not None:
         await _answer(query, reply.notice)
     await show(context.bot, chat_id, reply.screens, replace=pressed)

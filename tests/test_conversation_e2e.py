@@ -6,7 +6,7 @@ import pytest
 from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 
-from bot.dialogs.menu import State
+from bot.dialogs import advice, menu
 
 pytestmark = pytest.mark.usefixtures("running_bot")
 
@@ -78,9 +78,10 @@ async def test_every_screen_is_reachable_by_buttons(standin: BotApiStandIn, lang
         await ask(standin, parent.press(screen, data, check=False))
         texts.add(parent.last_bot_message().text)
         waiting += [data for _, data in parent.last_bot_message().buttons() if data]
-    # Every page but the one after erasing, which the walk does not press, and the help,
-    # which /help opens.
-    assert len(texts) == len(State) - 2
+    # Every menu page but the one after erasing, which the walk does not press, and the help,
+    # which /help opens; and every advice page.
+    advice_pages = [state for state in advice.STATES if advice.owns(state)]
+    assert len(texts) == len(menu.PAGES) - 2 + len(advice_pages)
     assert len(parent.bot_messages()) == 1
 
 

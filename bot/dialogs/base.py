@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.i18n import Translator
 
@@ -86,13 +87,13 @@ class DialogContext:
     """What a dialog may read: the user's language and texts, and a few settings.
 
     A context lives as long as the process, one per language; pages rendered in it are
-    kept in `rendered`, since a page depends on nothing but its state and the context.
+    kept in `memo`, since a page depends on nothing but its state and the context.
     """
 
     language: str
     translators: Mapping[str, Translator]
     values: Mapping[str, str] = field(default_factory=dict)
-    rendered: dict[object, Screen] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def translate(self) -> Translator:

@@ -44,7 +44,7 @@ class State(Enum):
 
 
 ABOUT_PAGES = [State.ABOUT_REFERRAL, State.ABOUT_VISITS, State.ABOUT_AFTER, State.ABOUT_MAISA]
-TOP_PAGES = [State.ADVICE, State.ABOUT, State.CUSTOMER, State.LANGUAGE, State.PRIVACY, State.HELP]
+TOP_PAGES = [State.ABOUT, State.CUSTOMER, State.LANGUAGE, State.PRIVACY, State.HELP]
 
 
 def _offers_language(event: EventData) -> bool:
@@ -152,18 +152,6 @@ PAGES: dict[State, Page] = {
             "Choose a topic:"
         ),
         MAIN_ROWS,
-    ),
-    State.ADVICE: Page(
-        # Translators: shown until the advice topics are in place.
-        N_(
-            "<b>Baby advice</b>\n\n"
-            "Advice on crying, eating, sleeping and sensitivity to sensations will be here "
-            "soon. Until then, you can get advice by phone:\n"
-            "• Helsinki health advice, every day around the clock: 09 310 10023\n"
-            "• Child health clinic phone service, Mon–Fri 8–14: 09 310 55530\n\n"
-            "If you are worried about your baby's health right now, call the Medical Helpline "
-            "116 117. In an emergency, call 112."
-        ),
     ),
     State.ABOUT: Page(
         N_(
@@ -297,13 +285,6 @@ BACK = N_("« Back")
 MAIN_MENU = N_("Main menu")
 
 NOTICES = {
-    # Translators: answer to typed text, shown above the main menu.
-    "text": N_(
-        "Thank you for your message. I cannot answer typed questions yet, so please choose "
-        "a topic below.\n\n"
-        "If you are worried about your baby's health right now, call the Medical Helpline "
-        "116 117. In an emergency, call 112."
-    ),
     # Translators: answer to a sticker, photo, voice message, file, location and the like.
     "unsupported": N_(
         "I can only read text and the buttons under my messages, so I cannot see stickers, "
@@ -337,25 +318,32 @@ def step(stored_state: str, event: Event, context: DialogContext) -> Reply:
             screen = Screen(f"{notice}\n\n{help_page.text}", help_page.rows)
             return Reply(State.HELP.value, (screen,))
         case Press(data=data):
-            pressed = _parse(data)
-            reply = pressed and _fire(*pressed, context)
-            if reply:
-                return reply
-            page = _page_reply(current, context)
-            return Reply(page.state, page.screens, notice=context.translate(NOTICES["outdated"]))
+            return press(data, context) or outdated(current.value, context)
         case Text():
-            return _notice_with_menu(NOTICES["text"], context)
+            raise ValueError("typed text is read by the advice dialog")
         case Unsupported(kind="edited"):
             return _notice_with_menu(NOTICES["edited"], context)
         case Unsupported():
             return _notice_with_menu(NOTICES["unsupported"], context)
 
 
+def press(data: str, context: DialogContext) -> Reply | None:
+    """The answer to a press of a menu button; None when the button is not valid."""
+    pressed = _parse(data)
+    return _fire(*pressed, context) if pressed else None
+
+
+def outdated(stored_state: str, context: DialogContext) -> Reply:
+    """The page the user is on, with a notice that the pressed button no longer works."""
+    page = _page_reply(_state(stored_state) or State.MAIN, context)
+    return Reply(page.state, page.screens, notice=context.translate(NOTICES["outdated"]))
+
+
 def render(state: State, context: DialogContext) -> Screen:
     """The page of a state in the context's language, with its way back."""
-    screen = context.rendered.get(state)
+    screen: Screen | None = context.memo.get(state)
     if screen is None:
-        screen = context.rendered[state] = _render(state, context)
+        screen = context.memo[state] = _render(state, context)
     return screen
 
 
@@ -420,6 +408,9 @@ def _fire(source: State, trigger: str, argument: str, context: DialogContext) ->
 
 
 def _page_reply(state: State, context: DialogContext) -> Reply:
+    """A state's page; for a state another dialog shows (baby advice), no screen yet."""
+    if state not in PAGES:
+        return Reply(state.value, ())
     return Reply(state.value, (render(state, context),))
 
 
@@ -446,6 +437,11 @@ def _parse(data: str) -> tuple[State, str, str] | None:
     if bool(argument) != (trigger in TAKES_ARGUMENT):
         return None
     return state, trigger, argument
+
+
+def known_state(value: str) -> State:
+    """A stored state of the menu; an unknown one (from an older version) is the main menu."""
+    return _state(value) or State.MAIN
 
 
 def _state(value: str) -> State | None:
