@@ -27,7 +27,9 @@ _FOLD = str.maketrans("äöåéèüáà", "aoaeeuaa")
 #: Stems this short must match a word's stem exactly, not as its beginning.
 SHORT_STEM = 3
 #: Stems at least this long also match with one typo.
-TYPO_STEM = 5
+TYPO_STEM = 6
+#: Longer words are cut to this length (Finnish compounds stay whole).
+LONGEST_WORD = 40
 #: How many different words a vocabulary remembers the matches of.
 SEEN_WORDS = 100_000
 
@@ -44,8 +46,9 @@ def stem(word: str, language: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, lower-case, in Unicode's composed form."""
-    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    """The words of a text, lower-case, in Unicode's composed form; a "word" longer than any
+    real one is cut, so that no message costs more than its length."""
+    return [w[:LONGEST_WORD] for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())]
 
 
 def stems(text: str, languages: Iterable[str]) -> frozenset[str]:
@@ -103,8 +106,10 @@ class StemIndex:
         self.prefixes: set[str] = set()
         self.near: dict[str, set[str]] = defaultdict(set)
         self._seen: dict[str, frozenset[str]] = {}
+        self.longest = 0
         for keyword_list in keywords:
             for item in keyword_list.all_stems:
+                self.longest = max(self.longest, len(item))
                 if len(item) <= SHORT_STEM:
                     self.exact.add(item)
                     continue
@@ -127,7 +132,7 @@ class StemIndex:
         hits: set[str] = set()
         if word in self.exact:
             hits.add(word)
-        for end in range(SHORT_STEM + 1, len(word) + 1):
+        for end in range(SHORT_STEM + 1, min(len(word), self.longest + 1) + 1):
             start = word[:end]
             if start in self.prefixes:
                 hits.add(start)

@@ -129,3 +129,16 @@ def test_every_answer_names_its_source_for_reviewers() -> None:
         if message.id in answers:
             assert any(c.startswith("source:") for c in message.auto_comments), message.id[:60]
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vauvalla on liian kuuma yöllä",  # kuuma (hot) is not kuume (fever)
+        "vauva kuulee huonosti",
+        "det är en kamp varje kväll",  # kamp is not kramp
+        "my baby screams every evening",  # every is not fever
+        "she never sleeps in the day",
+    ],
+)
+def test_words_near_an_urgent_sign_raise_no_alarm(text: str, dialog_context: Context) -> None:
+    assert not advice.read(text, dialog_context("en")).urgent

@@ -454,7 +454,7 @@ SAFETY_NET = N_(
     "<b>When to get help</b>\n"
     "If you are unsure, call the Medical Helpline 116 117 (free, around the clock). In an "
     "emergency, call 112.\n"
-    "A fever of 38 °C or more in a baby under 3 months: call at once.\n"
+    "A fever of 38 °C or more in a baby under 3 months: call 116 117 at once.\n"
     "This is general guidance: the child health clinic or your therapist knows your child."
 )
 
