@@ -50,6 +50,11 @@ STATES = [HOME, MAIN] + [
 ]
 
 
+#: The answer for a parent at the end of their strength, shown whatever else they wrote.
+COPING = f"{HOME}.crying.exhausted"
+assert COPING in STATES, "advice_texts must keep the crying topic's 'exhausted' question"
+
+
 def _transitions() -> list[dict[str, object]]:
     """From anywhere to a topic or the main menu; down to a question; back up one level."""
     transitions: list[dict[str, object]] = [
@@ -190,12 +195,11 @@ def read(text: str, context: DialogContext) -> Reading:
     ranked = tuple(sorted(((t, s) for t, s in scores if s > 0), key=lambda ts: -ts[1]))
     question = None
     if ranked:
-        best = max(
-            ranked[0][0].questions,
-            key=lambda q: vocabulary.questions[q.key].score(message),
-        )
-        if vocabulary.questions[best.key].score(message) > 0:
-            question = best
+        by_question = [
+            (vocabulary.questions[q.key].score(message), q) for q in ranked[0][0].questions
+        ]
+        score, best = max(by_question, key=lambda sq: sq[0])
+        question = best if score > 0 else None
     return Reading(
         urgent=vocabulary.urgent.score(message) > 0,
         exhausted=vocabulary.exhausted.score(message) > 0,
@@ -239,12 +243,9 @@ def on_text(text: str, context: DialogContext) -> Reply:
     screens: list[Screen] = []
     if reading.urgent:
         screens.append(Screen(_(URGENT_ANSWER)))
-    crying = TOPIC["crying"]
-    exhausted = next(q for q in crying.questions if q.key == "exhausted")
     if reading.exhausted:
-        state = answer_state(crying, exhausted)
-        screens.append(render(state, context))
-        return Reply(state, tuple(screens))
+        screens.append(render(COPING, context))
+        return Reply(COPING, tuple(screens))
     topic = reading.clear_topic
     if topic is not None:
         state = answer_state(topic, reading.question) if reading.question else topic_state(topic)
