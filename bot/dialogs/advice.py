@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transitions import Machine, MachineError
+from transitions import Machine
 
+from bot.dialogs import base
 from bot.dialogs.advice_texts import (
     ADVICE_INTRO,
     EXHAUSTED,
@@ -24,8 +25,8 @@ from bot.dialogs.advice_texts import (
     Question,
     Topic,
 )
-from bot.dialogs.base import Button, DialogContext, Press, Reply, Screen
-from bot.i18n import LANGUAGES, N_
+from bot.dialogs.base import BACK, MAIN_MENU, Button, DialogContext, Press, Reply, Screen
+from bot.i18n import LANGUAGES
 from bot.matching import Keywords, StemIndex, stems
 
 HOME = "advice"
@@ -78,11 +79,6 @@ MACHINE = Machine(
     model=None, states=STATES, transitions=TRANSITIONS, initial=HOME, auto_transitions=False
 )
 
-# Translators: button that returns to the previous page.
-BACK = N_("« Back")
-# Translators: button that returns to the main menu.
-MAIN_MENU = N_("Main menu")
-
 
 def owns(state: str) -> bool:
     return state == HOME or state.startswith(HOME + ".")
@@ -94,7 +90,7 @@ def step(stored_state: str, press: Press, context: DialogContext) -> Reply | Non
     source, _, trigger = press.data.partition(":")
     if source not in STATES or source == MAIN or not trigger.isidentifier():
         return None
-    destination = _destination(source, trigger)
+    destination = base.destination(MACHINE, source, trigger)
     if destination is None:
         return None
     if destination == MAIN:
@@ -103,10 +99,7 @@ def step(stored_state: str, press: Press, context: DialogContext) -> Reply | Non
 
 
 def render(state: str, context: DialogContext) -> Screen:
-    screen: Screen | None = context.memo.get(state)
-    if screen is None:
-        screen = context.memo[state] = _render(state, context)
-    return screen
+    return context.page(state, lambda: _render(state, context))
 
 
 def _render(state: str, context: DialogContext) -> Screen:
@@ -133,23 +126,6 @@ def _render(state: str, context: DialogContext) -> Screen:
         (Button(_(MAIN_MENU), f"{state}:main"),),
     )
     return Screen(text, rows)
-
-
-def _destination(source: str, trigger: str) -> str | None:
-    conversation = _Conversation()
-    MACHINE.add_model(conversation, initial=source)
-    try:
-        if not conversation.trigger(trigger):  # type: ignore[attr-defined]
-            return None
-        return conversation.state
-    except (MachineError, AttributeError):
-        return None
-    finally:
-        MACHINE.remove_model(conversation)
-
-
-class _Conversation:
-    state: str
 
 
 # Reading a typed message --------------------------------------------------------------------

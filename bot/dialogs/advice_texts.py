@@ -136,8 +136,9 @@ TOPICS: tuple[Topic, ...] = (
                     "• Step out of the room and breathe.\n"
                     "• Check on your baby every few minutes.\n"
                     "• Call someone: your partner, a friend or a relative.\n\n"
-                    "<b>Never shake a baby.</b> Shaking can cause brain damage or death. If it "
-                    "has happened, go to hospital at once.\n\n"
+                    "<b>Never shake a baby.</b> Shaking can cause brain damage or death. "
+                    "<b>If your baby has been shaken, go to hospital at once.</b> If your baby "
+                    "is floppy, not breathing properly or having a fit, call 112.\n\n"
                     "Medical Helpline 116 117: free, around the clock. In an emergency, call "
                     "112."
                 ),
@@ -238,7 +239,9 @@ TOPICS: tuple[Topic, ...] = (
                     "gain roughly 20 g a day. The child health clinic follows your baby's "
                     "weight.\n\n"
                     "Let your baby show you when they are full: turning away or pushing away "
-                    "means they have had enough. There is no need to make them finish."
+                    "means they have had enough. There is no need to make them finish.\n\n"
+                    "No wet nappy in about 8 hours, or taking less than half of the usual "
+                    "feeds: call 116 117 now."
                 ),
                 # Translators: words parents type for this question, comma-separated; write
                 # them in your language, any inflected forms and common misspellings welcome;
@@ -432,7 +435,8 @@ TOPICS: tuple[Topic, ...] = (
                     "sensations.\n\n"
                     "• A referral from the maternity clinic or the child health clinic is "
                     "needed.\n"
-                    "• There are usually 2–3 visits. A parent comes to the first one.\n"
+                    "• There are usually 2–3 visits. A parent or another adult important to your "
+                    "child comes to the first one.\n"
                     "• The service is for families who live in Helsinki, in Finnish, Swedish "
                     "and English."
                 ),
@@ -454,7 +458,8 @@ SAFETY_NET = N_(
     "<b>When to get help</b>\n"
     "If you are unsure, call the Medical Helpline 116 117 (free, around the clock). In an "
     "emergency, call 112.\n"
-    "A fever of 38 °C or more in a baby under 3 months: call 116 117 at once.\n"
+    "A fever of 38 °C or more in a baby under 3 months: call 116 117 at once (born early: "
+    "go straight to the children's emergency).\n"
     "This is general guidance: the child health clinic or your therapist knows your child."
 )
 
@@ -559,12 +564,19 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
 # <b></b>.
 URGENT_ANSWER = N_(
     "<b>This may need care now.</b>\n\n"
-    "In an emergency, or if your baby is not breathing properly, is blue, floppy or having a "
-    "fit, call 112 now.\n"
-    "If you are unsure, call the Medical Helpline 116 117 (free, around the clock).\n"
-    "Children's emergency: New Children's Hospital, Stenbäckinkatu 9.\n\n"
-    "A fever of 38 °C or more in a baby under 3 months needs care at once. A baby born early "
-    "(under 3 months by corrected age) goes straight to the children's hospital emergency."
+    "Call 112 now if your baby:\n"
+    "• has trouble breathing: grunting, pauses, drawing in under the ribs, too breathless "
+    "to feed\n"
+    "• has blue lips, or pale, mottled or cold skin\n"
+    "• is floppy, very sleepy or hard to wake, or has a weak, high-pitched or unusual cry\n"
+    "• has a fit, a rash that does not fade when pressed, or a bulging soft spot\n"
+    "• vomits green or blood\n"
+    "• seems dehydrated: no wet nappy in about 8 hours, a dry mouth, a sunken soft spot, or "
+    "takes less than half of the usual feeds\n\n"
+    "If you are unsure, call the Medical Helpline 116 117 (free, around the clock).\n\n"
+    "A fever of 38 °C or more in a baby under 3 months: call 116 117 at once. If a baby born "
+    "early (under 3 months by corrected age) has a fever, go straight to the children's "
+    "emergency: New Children's Hospital, Stenbäckinkatu 9."
 )
 
 EXHAUSTED = UrgentSign(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import Translator
+from transitions import Machine, MachineError
+
+from bot.i18n import N_, Translator
+
+# Translators: button that returns to the previous page.
+BACK = N_("« Back")
+# Translators: button that returns to the main menu.
+MAIN_MENU = N_("Main menu")
 
 #: Telegram allows 1-64 bytes of callback data per button.
 CALLBACK_DATA_LIMIT = 64
@@ -99,5 +106,36 @@ class DialogContext:
     def translate(self) -> Translator:
         return self.translators[self.language]
 
+    def page(self, key: object, make: Callable[[], Screen]) -> Screen:
+        """A page made once in this context."""
+        screen: Screen | None = self.memo.get(key)
+        if screen is None:
+            screen = self.memo[key] = make()
+        return screen
+
     def in_language(self, language: str) -> DialogContext:
         return DialogContext(language, self.translators, self.values)
+
+
+class _Conversation:
+    """The model a machine moves; it lives only for one step."""
+
+    state: Any
+
+
+def destination(machine: Machine, source: Any, trigger: str, **arguments: str) -> Any | None:
+    """Where `trigger` leads from `source` in `machine`; None when it is not allowed there.
+
+    One machine serves every chat: a throw-away model is added in the stored state, moved,
+    read and removed, so no conversation lives in memory between updates.
+    """
+    conversation = _Conversation()
+    machine.add_model(conversation, initial=source)
+    try:
+        if not conversation.trigger(trigger, **arguments):  # type: ignore[attr-defined]
+            return None
+        return conversation.state
+    except (MachineError, AttributeError):
+        return None
+    finally:
+        machine.remove_model(conversation)

@@ -11,9 +11,12 @@ import html
 from dataclasses import dataclass
 from enum import Enum
 
-from transitions import EventData, Machine, MachineError
+from transitions import EventData, Machine
 
+from bot.dialogs import base
 from bot.dialogs.base import (
+    BACK,
+    MAIN_MENU,
     Button,
     Command,
     DialogContext,
@@ -279,10 +282,6 @@ PAGES: dict[State, Page] = {
     ),
 }
 
-# Translators: button that returns to the previous page.
-BACK = N_("« Back")
-# Translators: button that returns to the main menu.
-MAIN_MENU = N_("Main menu")
 
 NOTICES = {
     # Translators: answer to a sticker, photo, voice message, file, location and the like.
@@ -341,10 +340,7 @@ def outdated(stored_state: str, context: DialogContext) -> Reply:
 
 def render(state: State, context: DialogContext) -> Screen:
     """The page of a state in the context's language, with its way back."""
-    screen: Screen | None = context.memo.get(state)
-    if screen is None:
-        screen = context.memo[state] = _render(state, context)
-    return screen
+    return context.page(state, lambda: _render(state, context))
 
 
 def _render(state: State, context: DialogContext) -> Screen:
@@ -363,7 +359,7 @@ def _render(state: State, context: DialogContext) -> Screen:
     if page.url is not None:
         label, value_name = page.url
         rows.append((Button(_(label), url=context.values[value_name]),))
-    back = _destination(state, "back", "")
+    back = base.destination(MACHINE, state, "back", argument="")
     if back is not None:
         rows.append((Button(_(BACK), _callback(state, "back")),))
     if back not in (None, State.MAIN):
@@ -373,27 +369,8 @@ def _render(state: State, context: DialogContext) -> Screen:
     return Screen(_(page.text, **context.values), tuple(rows))
 
 
-class _Conversation:
-    """The model `transitions` moves; it lives only for one step."""
-
-    state: State
-
-
-def _destination(source: State, trigger: str, argument: str) -> State | None:
-    conversation = _Conversation()
-    MACHINE.add_model(conversation, initial=source)
-    try:
-        if not conversation.trigger(trigger, argument=argument):  # type: ignore[attr-defined]
-            return None
-        return conversation.state
-    except (MachineError, AttributeError):
-        return None
-    finally:
-        MACHINE.remove_model(conversation)
-
-
 def _fire(source: State, trigger: str, argument: str, context: DialogContext) -> Reply | None:
-    destination = _destination(source, trigger, argument)
+    destination = base.destination(MACHINE, source, trigger, argument=argument)
     if destination is None:
         return None
     if trigger == "choose":
