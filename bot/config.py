@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     privacy_url: str = "https://www.hel.fi"
     poll_timeout: int = Field(default=30, ge=0, le=50)
+    secret: SecretStr | None = None
+    link_code_days: int = Field(default=14, ge=1, le=365)
 
     @field_validator("api_url")
     @classmethod
@@ -60,7 +62,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
 
-    @field_validator("staff_chat_id", "token", "bot_username", mode="before")
+    @field_validator("staff_chat_id", "token", "bot_username", "secret", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

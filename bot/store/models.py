@@ -38,3 +38,40 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(max_length=256)
+
+
+class Case(SQLModel, table=True):
+    """A family's case: a reference, a label staff chose (never an identity code), a status,
+    and the staff group's topic for it."""
+
+    __tablename__ = "familycase"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, unique=True)
+    label: str = Field(max_length=64)
+    status: str = Field(default="open", max_length=16)
+    topic_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class Guardian(SQLModel, table=True):
+    """A Telegram chat linked to a case; a case may have several, a chat several cases."""
+
+    case_id: int = Field(foreign_key="familycase.id", primary_key=True, ondelete="CASCADE")
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    linked_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code that links a chat to a case. Only HMACs of the codes are stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="familycase.id", index=True, ondelete="CASCADE")
+    #: HMAC of the long code carried by the deep link.
+    link_digest: str = Field(max_length=64, unique=True)
+    #: HMAC of the short code a parent types.
+    typed_digest: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    expires_at: datetime = Field(sa_column=_timestamp())
+    used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -1,0 +1,180 @@
+"""Cases and the one-time codes that link a family's chat to their case.
+
+A code is random (`secrets`), single use and valid `OTBOT_LINK_CODE_DAYS`. Only an HMAC of
+it is stored, keyed with `OTBOT_SECRET`, or with a secret generated once and kept beside the
+database. The deep link carries a long code; the code a parent types is short, from an
+alphabet without look-alikes (no 0/O, 1/I).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Connection, func
+from sqlmodel import Session, col, select
+from stdnum.fi import hetu
+
+from bot.config import Settings
+from bot.store.models import Case, Guardian, LinkCode, utcnow
+
+TYPED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TYPED_LENGTH = 8
+LINK_BYTES = 24  # 32 characters of A-Za-z0-9_- : a deep link takes up to 64
+LABEL_LENGTH = 64
+SECRET_FILE = "otbot.secret"
+#: Anything shaped like a Finnish personal identity code, whatever its check character.
+_IDENTITY_CODE = re.compile(r"\d{6}\s*[-+A-FU-Y]\s*\d{3}[0-9A-Y]", re.IGNORECASE)
+
+
+class CaseError(Exception):
+    """A case operation that cannot be done; the message is one line for staff."""
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A code just made: the only moment the codes themselves exist."""
+
+    reference: str
+    label: str
+    code: str
+    link_code: str
+    expires_at: datetime
+
+    def link(self, bot_username: str) -> str:
+        return f"https://t.me/{bot_username}?start={self.link_code}"
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    reference: str
+    label: str
+    status: str
+    guardians: int
+    created_at: datetime
+
+
+def load_secret(settings: Settings) -> bytes:
+    """`OTBOT_SECRET`, else the secret kept beside the database, made on first need."""
+    if settings.secret is not None:
+        return settings.secret.get_secret_value().encode()
+    path = secret_path(settings.database_url)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def secret_path(database_url: str) -> Path:
+    """Beside a SQLite file; in the working directory for any other database."""
+    if database_url.startswith("sqlite:///") and database_url != "sqlite:///:memory:":
+        return Path(database_url.removeprefix("sqlite:///")).resolve().parent / SECRET_FILE
+    return Path.cwd() / SECRET_FILE
+
+
+def digest(secret: bytes, code: str) -> str:
+    return hmac.new(secret, code.encode(), hashlib.sha256).hexdigest()
+
+
+def typed_form(code: str) -> str:
+    """A typed code as stored: upper case, without spaces or dashes."""
+    return re.sub(r"[\s-]", "", code).upper()
+
+
+def check_label(label: str) -> str:
+    label = " ".join(label.split())
+    if not label:
+        raise CaseError("the label is empty")
+    if len(label) > LABEL_LENGTH:
+        raise CaseError(f"the label is longer than {LABEL_LENGTH} characters")
+    if _IDENTITY_CODE.search(label) or any(hetu.is_valid(word) for word in label.split()):
+        raise CaseError("the label looks like it holds a personal identity code; leave it out")
+    return label
+
+
+def open_case(db: Connection, *, label: str, secret: bytes, days: int) -> IssuedCode:
+    """A new open case with its first code."""
+    session = Session(bind=db)
+    now = utcnow()
+    case = Case(reference=_next_reference(session, now), label=check_label(label))
+    session.add(case)
+    session.flush()
+    return _issue(session, case, secret=secret, days=days, now=now)
+
+
+def new_code(db: Connection, *, reference: str, secret: bytes, days: int) -> IssuedCode:
+    """Another code for a case, for another guardian."""
+    session = Session(bind=db)
+    case = _find(session, reference)
+    if case.status != "open":
+        raise CaseError(f"case {case.reference} is closed; reopen it first")
+    return _issue(session, case, secret=secret, days=days, now=utcnow())
+
+
+def close_case(db: Connection, *, reference: str) -> Case:
+    session = Session(bind=db)
+    case = _find(session, reference)
+    case.status, case.closed_at = "closed", utcnow()
+    session.add(case)
+    session.flush()
+    return case
+
+
+def list_cases(db: Connection) -> list[CaseSummary]:
+    session = Session(bind=db)
+    guardians = (
+        select(Guardian.case_id, func.count().label("n"))
+        .group_by(col(Guardian.case_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(Case, guardians.c.n)
+        .outerjoin(guardians, guardians.c.case_id == Case.id)
+        .order_by(Case.created_at)  # type: ignore[arg-type]
+    ).all()
+    return [
+        CaseSummary(case.reference, case.label, case.status, n or 0, case.created_at)
+        for case, n in rows
+    ]
+
+
+def _find(session: Session, reference: str) -> Case:
+    case = session.exec(select(Case).where(Case.reference == reference.strip().upper())).first()
+    if case is None:
+        raise CaseError(f"no case {reference!r}")
+    return case
+
+
+def _next_reference(session: Session, now: datetime) -> str:
+    prefix = f"OT-{now.year}-"
+    latest = session.exec(
+        select(func.max(Case.reference)).where(col(Case.reference).startswith(prefix))
+    ).one()
+    number = int(latest.removeprefix(prefix)) + 1 if latest else 1
+    return f"{prefix}{number:04d}"
+
+
+def _issue(session: Session, case: Case, *, secret: bytes, days: int, now: datetime) -> IssuedCode:
+    assert case.id is not None
+    code = "".join(secrets.choice(TYPED_ALPHABET) for _ in range(TYPED_LENGTH))
+    link_code = secrets.token_urlsafe(LINK_BYTES)
+    expires_at = now + timedelta(days=days)
+    session.add(
+        LinkCode(
+            case_id=case.id,
+            link_digest=digest(secret, link_code),
+            typed_digest=digest(secret, code),
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    return IssuedCode(case.reference, case.label, code, link_code, expires_at)
