@@ -75,3 +75,37 @@ class LinkCode(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     expires_at: datetime = Field(sa_column=_timestamp())
     used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class RelayedMessage(SQLModel, table=True):
+    """A message copied between a family's chat and the case's topic: ids only, so that
+    replies keep their thread, edits reach the copy and staff can take a message back."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="familycase.id", index=True, ondelete="CASCADE")
+    #: "in": family to staff; "out": staff to family.
+    direction: str = Field(max_length=3)
+    family_chat_id: int = Field(sa_type=BigInteger, index=True)
+    family_message_id: int = Field(sa_type=BigInteger)
+    staff_message_id: int = Field(sa_type=BigInteger, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class OutboxJob(SQLModel, table=True):
+    """Something the bot must send because of a committed change; ids and keys only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    #: JSON of the job's ids and values (never a family's words).
+    payload: str = Field(max_length=2000)
+    attempts: int = 0
+    not_before: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class LinkAttempt(SQLModel, table=True):
+    """A wrong typed code, kept for an hour to limit guessing (per chat and for everyone)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
