@@ -81,5 +81,10 @@ def build_application(services: Services) -> BotApplication:
         ],
         group=CONVERSATION,
     )
+    if staff is not None:
+        application.add_handler(
+            MessageHandler(staff & filters.UpdateType.MESSAGE, handlers.on_staff_message),
+            group=CONVERSATION,
+        )
     application.add_error_handler(note_failure)
     return application

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     privacy_url: str = "https://www.hel.fi"
     poll_timeout: int = Field(default=30, ge=0, le=50)
     secret: SecretStr | None = None
+    staff_language: str = "fi"
     link_code_days: int = Field(default=14, ge=1, le=365)
 
     @field_validator("api_url")
@@ -52,6 +53,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("staff_language")
+    @classmethod
+    def _staff_language_known(cls, value: str) -> str:
+        if value not in ("fi", "sv", "en"):
+            raise ValueError("must be fi, sv or en")
         return value
 
     @field_validator("log_level")

@@ -7,35 +7,149 @@ and written through `current_unit()` and committed once when the update is done.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
-from bot import dialogs
-from bot.dialogs.base import Command, Event, Press, Text, Unsupported
+from bot import dialogs, inbox
+from bot.dialogs import customer
+from bot.dialogs.base import Command, DialogContext, Event, Press, Reply, Screen, Text, Unsupported
+from bot.dialogs.menu import State
 from bot.i18n import language_for
+from bot.linking import WRONG_FOR_EVERYONE, Outcome, link_by_code
+from bot.outbox import enqueue
 from bot.screens import show
 from bot.services import BotContext
+from bot.staff import staff_command
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.queries import ChatState
 
 log = logging.getLogger(__name__)
 
+CUSTOMER_CODE = State.CUSTOMER_CODE.value
+
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 async def on_private_message(update: Update, context: BotContext) -> None:
-    """A message or an edit in a private chat."""
+    """A message or an edit in a private chat: a linking code, a linked family's message for
+    their therapist, or something for the dialogs."""
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
         return
-    event = message_event(message, edited=update.edited_message is not None)
-    await _converse(context, chat.id, event, language_code=_language_code(update))
+    edited = update.edited_message is not None
+    event = message_event(message, edited=edited)
+    language_code = _language_code(update)
+    db = current_unit()
+    if isinstance(event, Command) and event.name == "start" and event.argument:
+        await _link(context, update, event.argument, typed=False)
+        return
+    if not isinstance(event, Command):
+        linked = inbox.cases_of(db, chat_id=chat.id)
+        if linked:
+            await _relay_from_family(
+                context, message, linked[0], edited=edited, language_code=language_code
+            )
+            return
+        stored = queries.chat_state(db, chat_id=chat.id)
+        if stored and stored.state == CUSTOMER_CODE and isinstance(event, Text):
+            await _link(context, update, event.text, typed=True)
+            return
+    await _converse(context, chat.id, event, language_code=language_code)
+
+
+async def _link(context: BotContext, update: Update, code: str, *, typed: bool) -> None:
+    """Link the chat to a case with a code, and tell the parent (and the case's topic)."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None
+    assert chat is not None
+    db = current_unit()
+    result = link_by_code(
+        db, chat_id=chat.id, code=code, secret=context.services.secret, typed=typed
+    )
+    log.info(
+        "chat %s tried a %s code: %s", chat.id, "typed" if typed else "link", result.outcome.value
+    )
+    if result.outcome is Outcome.LINKED and result.case is not None:
+        name = user.full_name + (f" (@{user.username})" if user.username else "")
+        enqueue(db, "notify_staff", case_id=result.case.id, notice="linked", values={"name": name})
+    if result.alert:
+        log.error(
+            "wrong typed codes from everyone reached %d in an hour: typed codes rest",
+            WRONG_FOR_EVERYONE,
+        )
+    outcome = result.outcome.value
+    await _converse(
+        context,
+        chat.id,
+        None,
+        language_code=user.language_code,
+        decide=lambda context_: customer.link_reply(outcome, context_),
+    )
+
+
+async def _relay_from_family(
+    context: BotContext,
+    message: Message,
+    case: tuple[int, str, str],
+    *,
+    edited: bool,
+    language_code: str | None,
+) -> None:
+    """A linked family's message goes to their case's topic, unless it holds an identity
+    code; staff are told either way."""
+    case_id, _reference, status = case
+    db = current_unit()
+    if context.services.settings.staff_chat_id is None:
+        await _tell_family(context, message.chat_id, "offline", language_code)
+        return
+    if inbox.holds_identity_code(message.text or message.caption):
+        inbox.hold_back(db, case_id=case_id)
+        await _tell_family(context, message.chat_id, "held_back", language_code)
+        return
+    inbox.relay_from_family(
+        db, case_id=case_id, status=status, chat_id=message.chat_id, message_id=message.message_id
+    )
+    if edited:
+        enqueue(db, "notify_staff", case_id=case_id, notice="edited", values={})
+
+
+async def _tell_family(
+    context: BotContext, chat_id: int, notice: str, language_code: str | None
+) -> None:
+    stored = queries.chat_state(current_unit(), chat_id=chat_id)
+    _ = context.services.translators[stored.language if stored else language_for(language_code)]
+    await show(context.bot, chat_id, (Screen(_(inbox.FAMILY_NOTICES[notice])),))
+
+
+async def on_staff_message(update: Update, context: BotContext) -> None:
+    """A message in the staff group. In a case's topic, a command acts on the case and
+    anything else goes to the family; outside case topics nothing is sent anywhere. Only
+    real members act: not anonymous admins posting as the group, not bots."""
+    message = update.message
+    if message is None or message.sender_chat is not None:
+        return
+    if message.from_user is None or message.from_user.is_bot:
+        return
+    db = current_unit()
+    thread = message.message_thread_id if message.is_topic_message else None
+    case = inbox.case_of_topic(db, topic_id=thread) if thread is not None else None
+    event = message_event(message)
+    if isinstance(event, Command):
+        await staff_command(context, message, event, case)
+        return
+    if case is None:
+        return
+    reply = message.reply_to_message
+    replied = reply.message_id if reply is not None and reply.message_id != thread else None
+    inbox.relay_to_family(
+        db, case_id=case.id, staff_message_id=message.message_id, reply_to_staff_message=replied
+    )
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -61,17 +175,24 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def _converse(
     context: BotContext,
     chat_id: int,
-    event: Event,
+    event: Event | None,
     *,
     language_code: str | None,
     pressed: int | None = None,
     query: CallbackQuery | None = None,
+    decide: Callable[[DialogContext], Reply] | None = None,
 ) -> None:
+    """Run the dialogs on an event (or take the reply `decide` makes), show it, save."""
     services = context.services
     db = current_unit()
     stored = queries.chat_state(db, chat_id=chat_id)
     chat = stored or ChatState(chat_id, language_for(language_code))
-    reply = dialogs.step(chat.state, event, services.dialog_context(chat.language))
+    dialog_context = services.dialog_context(chat.language)
+    if decide is not None:
+        reply = decide(dialog_context)
+    else:
+        assert event is not None
+        reply = dialogs.step(chat.state, event, dialog_context)
     if query is not None:
         await _answer(query, reply.notice)
     await show(context.bot, chat_id, reply.screens, replace=pressed)

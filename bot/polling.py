@@ -62,12 +62,15 @@ class Intake:
         attempts: int = 4,
         retry_base: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        after_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self.application = application
         self.engine = engine
         self.attempts = attempts
         self.retry_base = retry_base
         self.sleep = sleep
+        #: Called when an update's unit of work has committed (wakes the outbox).
+        self.after_commit = after_commit
 
     async def process(self, update: Update) -> None:
         """Handle one update so that it commits once, or is logged and skipped."""
@@ -112,6 +115,7 @@ class Intake:
                         raise first
                     raise UpdateError(str(update.update_id)) from first
                 queries.mark_update_processed(db, update_id=update.update_id)
+            self.after_commit()
         finally:
             _failures.reset(token)
 

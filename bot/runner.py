@@ -9,8 +9,11 @@ import signal
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import ALLOWED_UPDATES, BotApplication, build_application
+from bot.cases import load_secret
 from bot.config import Settings, SettingsError
-from bot.i18n import load_translators
+from bot.i18n import Translator, load_translators
+from bot.inbox import Inbox, make_outbox
+from bot.outbox import Outbox
 from bot.polling import Intake, Poller
 from bot.profile import publish_profile
 from bot.services import Services
@@ -30,8 +33,9 @@ async def serve(
     stop = stop or _stop_on_signals()
     engine = make_engine(settings.database_url)
     migrate(engine)
-    services = Services(settings, engine, load_translators())
+    services = Services(settings, engine, load_translators(), secret=load_secret(settings))
     application = build_application(services)
+    outbox = _outbox(services, application, retry_base)
     initialized = False
     try:
         initialized = await _initialize(application, stop, retry_base)
@@ -42,9 +46,14 @@ async def serve(
         await _delete_webhook(application)
         await application.start()
         log.info("serving as @%s", services.bot_username)
-        intake = Intake(application, engine, retry_base=retry_base)
+        intake = Intake(application, engine, retry_base=retry_base, after_commit=outbox.wake)
         poller = Poller(intake, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout)
-        await poller.run(stop)
+        sending = asyncio.create_task(outbox.run(stop))
+        try:
+            await poller.run(stop)
+        finally:
+            stop.set()
+            await sending
     except InvalidToken:
         raise SettingsError(
             "the Bot API refused OTBOT_TOKEN (401 Unauthorized): check the token from BotFather"
@@ -76,6 +85,26 @@ async def _initialize(application: BotApplication, stop: asyncio.Event, retry_ba
         except TimeoutError:
             delay = min(delay * 2, 60.0)
     return False
+
+
+def _outbox(services: Services, application: BotApplication, retry_base: float) -> Outbox:
+    """The outbox and what it sends; without a staff group it has nothing to send."""
+    staff_chat_id = services.settings.staff_chat_id
+
+    def family_language(chat_id: int) -> Translator:
+        with unit_of_work(services.engine) as db:
+            state = queries.chat_state(db, chat_id=chat_id)
+        return services.translators[state.language if state else "fi"]
+
+    if staff_chat_id is None:
+        return Outbox(application.bot, services.engine, {}, on_uncertain=lambda *_: None)
+    inbox = Inbox(
+        staff_chat_id=staff_chat_id,
+        engine=services.engine,
+        staff=services.staff_translator,
+        family_language=family_language,
+    )
+    return make_outbox(application.bot, inbox, retry_base=retry_base)
 
 
 def _bot_username(services: Services, asked: str | None) -> str | None:

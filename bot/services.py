@@ -22,7 +22,13 @@ class Services:
     translators: dict[str, Translator]
     #: The bot's @username without the @, from the settings or asked from the Bot API.
     bot_username: str | None = None
+    #: The key of the link codes' HMACs (`bot.cases.load_secret`).
+    secret: bytes = b""
     _contexts: dict[str, DialogContext] = field(default_factory=dict, repr=False)
+
+    @property
+    def staff_translator(self) -> Translator:
+        return self.translators[self.settings.staff_language]
 
     def dialog_context(self, language: str) -> DialogContext:
         """The dialogs' context in a language, made once."""

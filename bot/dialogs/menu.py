@@ -39,6 +39,7 @@ class State(Enum):
     ABOUT_AFTER = "about.after"
     ABOUT_MAISA = "about.maisa"
     CUSTOMER = "customer"
+    CUSTOMER_CODE = "customer.code"
     LANGUAGE = "language"
     PRIVACY = "privacy"
     FORGET = "forget"
@@ -77,6 +78,8 @@ TRANSITIONS: list[dict[str, object]] = [
         "conditions": [_offers_language],
     },
     {"trigger": "erase", "source": State.FORGET, "dest": State.ERASED},
+    {"trigger": "code", "source": State.CUSTOMER, "dest": State.CUSTOMER_CODE},
+    {"trigger": "back", "source": State.CUSTOMER_CODE, "dest": State.CUSTOMER},
     # The way back from every page.
     {"trigger": "back", "source": TOP_PAGES, "dest": State.MAIN},
     {"trigger": "back", "source": ABOUT_PAGES, "dest": State.ABOUT},
@@ -220,13 +223,22 @@ PAGES: dict[State, Page] = {
         ),
     ),
     State.CUSTOMER: Page(
-        # Translators: shown until customers can link their chat to their case.
         N_(
             "<b>Already a customer?</b>\n\n"
-            "Soon you can link this chat to your child's case with a one-time code from your "
-            "therapist and write to your therapist here.\n\n"
-            "Until then, please send a message to the service in Maisa (maisa.fi or the Maisa "
-            "app). The professionals usually answer within 3 working days."
+            "Your therapist can give you a one-time link or code. Open the link, or press "
+            "the button below and type the code: this chat is then linked to your child's "
+            "case, and you can write to your therapist here.\n\n"
+            "You can also send a message to the service in Maisa (maisa.fi or the Maisa app). "
+            "The professionals usually answer within 3 working days."
+        ),
+        # Translators: button on the customer page.
+        ((Link(N_("I have a code"), "code"),),),
+    ),
+    State.CUSTOMER_CODE: Page(
+        # Translators: asks for the code; the parent types it as a message.
+        N_(
+            "Type the code your therapist gave you, for example <code>ABCD2345</code>. "
+            "Capital or small letters both work."
         ),
     ),
     State.LANGUAGE: Page(

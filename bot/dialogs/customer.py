@@ -1,0 +1,50 @@
+"""What a parent is told after trying to link their chat with a code."""
+
+from __future__ import annotations
+
+from bot.dialogs import menu
+from bot.dialogs.base import DialogContext, Reply, Screen
+from bot.i18n import N_
+
+OUTCOMES = {
+    # Translators: after a parent linked their chat to their case.
+    "linked": N_(
+        "✅ This chat is now linked to your child's case. You can write to your therapist "
+        "here: just send a message. Therapists answer on weekdays during office hours.\n\n"
+        "In an emergency, call 112. If you are unsure, call the Medical Helpline 116 117."
+    ),
+    # Translators: the code was for a case this chat is linked to already.
+    "already": N_("This chat is already linked to your child's case. Just write your message."),
+    # Translators: a wrong code.
+    "wrong": N_(
+        "That code did not work. Please check it and try again, or ask your therapist for a "
+        "new one."
+    ),
+    # Translators: an expired code.
+    "expired": N_("That code has expired. Please ask your therapist for a new one."),
+    # Translators: a code used before.
+    "used": N_(
+        "That code has already been used; each code works once. Please ask your therapist "
+        "for a new one."
+    ),
+    # Translators: too many wrong codes from this chat.
+    "too many": N_(
+        "Too many wrong codes. Please try again in an hour, or open the link your therapist "
+        "gave you."
+    ),
+    # Translators: too many wrong codes from everyone: typed codes rest for a while.
+    "busy": N_(
+        "Typed codes cannot be checked right now. Please try again later, or open the link "
+        "your therapist gave you."
+    ),
+}
+
+
+def link_reply(outcome: str, context: DialogContext) -> Reply:
+    """The answer to a linking try; a wrong code can be typed again at once."""
+    _ = context.translate
+    if outcome == "wrong":
+        page = menu.render(menu.State.CUSTOMER_CODE, context)
+        return Reply(menu.State.CUSTOMER_CODE.value, (Screen(_(OUTCOMES[outcome]), page.rows),))
+    main = menu.render(menu.State.MAIN, context)
+    return Reply(menu.State.MAIN.value, (Screen(_(OUTCOMES[outcome]), main.rows),))

@@ -1,0 +1,305 @@
+"""The therapists' inbox: a linked family's messages are copied into their case's topic in
+the staff group, and a therapist's messages in that topic are copied back to the family, as
+the service (`copyMessage` with content protection; never forwarded from the therapist).
+
+Everything goes through the outbox; the store keeps the ids of what was copied, never the
+words. The texts the bot itself writes are catalog texts: to staff in
+`OTBOT_STAFF_LANGUAGE`, to a family in the family's language.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from stdnum.fi import hetu
+from telegram import Bot, ReactionTypeEmoji, ReplyParameters
+from telegram.error import BadRequest, Forbidden
+
+from bot.i18n import N_, Translator
+from bot.outbox import Outbox, enqueue
+from bot.store.database import unit_of_work
+from bot.store.models import Case, Guardian, RelayedMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+_cases = Case.__table__  # type: ignore[attr-defined]
+_guardians = Guardian.__table__  # type: ignore[attr-defined]
+_relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
+
+#: Anything shaped like a Finnish personal identity code (checked with its checksum).
+_IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
+DELIVERED = "👍"
+#: What a sender leaves to record once its job is done.
+Record = Callable[[Connection], None]
+
+STAFF_NOTICES = {
+    # Translators: to staff, in the case's topic; {name} is the parent's Telegram name.
+    "linked": N_("🔗 {name} linked their chat to this case."),
+    # Translators: to staff, in the case's topic.
+    "held_back": N_(
+        "🛡 A message from the family was held back: it contained a personal identity code. "
+        "The family was asked to send it again without the code."
+    ),
+    # Translators: to staff, in the case's topic.
+    "reopened": N_("📬 The family wrote to this closed case, so it was reopened."),
+    # Translators: to staff, in the case's topic.
+    "blocked": N_("⛔ The family has blocked the bot: messages cannot reach them."),
+    # Translators: to staff, in the case's topic, after a send timed out.
+    "uncertain": N_(
+        "❓ Delivery uncertain: Telegram did not answer in time, so a message may or may not "
+        "have arrived. Please check with the family if it matters."
+    ),
+    # Translators: to staff, in the case's topic, after a relayed message.
+    "edited": N_("✏️ The family edited the message above; this is its new version."),
+    # Translators: to staff, in the case's topic.
+    "closed": N_("✅ The case was closed; the family was told."),
+    # Translators: to staff, in the case's topic.
+    "reopened_by_staff": N_("📂 The case was reopened."),
+    # Translators: to staff, in the case's topic, the answer to /status.
+    "status": N_("{reference} · {label} · {status} · guardians linked: {guardians}"),
+    # Translators: to staff, in the case's topic, the answer to /help; keep the commands.
+    "help": N_(
+        "Write here to answer the family: your message is sent to them as the service.\n"
+        "/note text – a note for staff only (nothing is sent or stored)\n"
+        "/status – the case's reference, status and guardians\n"
+        "/close – end the conversation (the family is told) · /reopen\n"
+        "/help – this list"
+    ),
+    # Translators: to staff, when a command is used outside a case topic.
+    "no_case": N_("This topic belongs to no case. Case topics are made by the bot."),
+}
+
+FAMILY_NOTICES = {
+    # Translators: to a linked parent while the staff group is not set up.
+    "offline": N_(
+        "Writing to your therapist here is not in use right now. Please send a message in "
+        "Maisa (maisa.fi). In an emergency, call 112."
+    ),
+    # Translators: to a parent, when their message held a personal identity code.
+    "held_back": N_(
+        "Your message was not sent: it seems to contain a personal identity code. Please "
+        "send it again without the code. Give identity codes in Maisa or to your therapist "
+        "in person."
+    ),
+    # Translators: to a parent, when the therapist closed the conversation.
+    "closed": N_(
+        "Your therapist has ended this conversation. If you need the service again, write "
+        "here or message us in Maisa (maisa.fi)."
+    ),
+}
+
+
+def cases_of(db: Connection, *, chat_id: int) -> list[tuple[int, str, str]]:
+    """The cases a chat is linked to: (id, reference, status), the latest link first."""
+    rows = db.execute(
+        select(_cases.c.id, _cases.c.reference, _cases.c.status)
+        .join(_guardians, _guardians.c.case_id == _cases.c.id)
+        .where(_guardians.c.chat_id == chat_id)
+        .order_by(_guardians.c.linked_at.desc())
+    ).all()
+    return [(row.id, row.reference, row.status) for row in rows]
+
+
+def case_of_topic(db: Connection, *, topic_id: int) -> Any | None:
+    return db.execute(select(_cases).where(_cases.c.topic_id == topic_id)).first()
+
+
+def guardians_of(db: Connection, *, case_id: int) -> list[int]:
+    rows = db.execute(select(_guardians.c.chat_id).where(_guardians.c.case_id == case_id))
+    return [row.chat_id for row in rows]
+
+
+def holds_identity_code(text: str | None) -> bool:
+    """Whether a text holds a valid Finnish personal identity code (all century signs)."""
+    return bool(text) and any(
+        hetu.is_valid(match.group(0)) for match in _IDENTITY_CODE.finditer(text or "")
+    )
+
+
+def relay_from_family(
+    db: Connection, *, case_id: int, status: str, chat_id: int, message_id: int
+) -> None:
+    """Queue a family's message for their case's topic (reopening a closed case)."""
+    if status != "open":
+        db.execute(
+            update(_cases).where(_cases.c.id == case_id).values(status="open", closed_at=None)
+        )
+        enqueue(db, "to_staff", case_id=case_id, chat_id=chat_id, message_id=message_id)
+        enqueue(db, "notify_staff", case_id=case_id, notice="reopened", values={})
+        return
+    enqueue(db, "to_staff", case_id=case_id, chat_id=chat_id, message_id=message_id)
+
+
+def hold_back(db: Connection, *, case_id: int) -> None:
+    enqueue(db, "notify_staff", case_id=case_id, notice="held_back", values={})
+
+
+def relay_to_family(
+    db: Connection, *, case_id: int, staff_message_id: int, reply_to_staff_message: int | None
+) -> int:
+    """Queue a therapist's message for every guardian of the case; returns how many."""
+    chats = guardians_of(db, case_id=case_id)
+    for chat_id in chats:
+        reply_to = None
+        if reply_to_staff_message is not None:
+            reply_to = db.execute(
+                select(_relayed.c.family_message_id).where(
+                    _relayed.c.staff_message_id == reply_to_staff_message,
+                    _relayed.c.family_chat_id == chat_id,
+                )
+            ).scalar()
+        enqueue(
+            db,
+            "to_family",
+            case_id=case_id,
+            chat_id=chat_id,
+            staff_message_id=staff_message_id,
+            reply_to=reply_to,
+        )
+    return len(chats)
+
+
+class Inbox:
+    """The outbox's senders for the inbox, and what they need: the staff group, the store
+    and the texts."""
+
+    def __init__(
+        self,
+        *,
+        staff_chat_id: int,
+        engine: Engine,
+        staff: Translator,
+        family_language: Callable[[int], Translator],
+    ) -> None:
+        self.staff_chat_id = staff_chat_id
+        self.engine = engine
+        self.staff = staff
+        self.family_language = family_language
+
+    def senders(self) -> dict[str, Any]:
+        return {
+            "to_staff": self.send_to_staff,
+            "to_family": self.send_to_family,
+            "notify_staff": self.notify_staff,
+            "notify_family": self.notify_family,
+        }
+
+    def on_uncertain(self, db: Connection, kind: str, payload: dict[str, Any]) -> None:
+        if kind in ("to_staff", "to_family"):
+            enqueue(db, "notify_staff", case_id=payload["case_id"], notice="uncertain", values={})
+
+    async def send_to_staff(self, bot: Bot, job: dict[str, Any]) -> Record:
+        topic = await self._topic(bot, job["case_id"])
+        try:
+            copied = await bot.copy_message(
+                self.staff_chat_id, job["chat_id"], job["message_id"], message_thread_id=topic
+            )
+        except BadRequest as exc:
+            if "thread not found" not in exc.message.lower():
+                raise
+            topic = await self._topic(bot, job["case_id"], again=True)
+            copied = await bot.copy_message(
+                self.staff_chat_id, job["chat_id"], job["message_id"], message_thread_id=topic
+            )
+        try:
+            await bot.set_message_reaction(
+                job["chat_id"], job["message_id"], ReactionTypeEmoji(DELIVERED)
+            )
+        except (BadRequest, Forbidden) as exc:
+            log.info("could not mark a message delivered: %s", exc.message)
+
+        def record(db: Connection) -> None:
+            db.execute(
+                insert(_relayed).values(
+                    case_id=job["case_id"],
+                    direction="in",
+                    family_chat_id=job["chat_id"],
+                    family_message_id=job["message_id"],
+                    staff_message_id=copied.message_id,
+                    created_at=utcnow(),
+                )
+            )
+
+        return record
+
+    async def send_to_family(
+        self, bot: Bot, job: dict[str, Any]
+    ) -> Callable[[Connection], None] | None:
+        reply = (
+            ReplyParameters(job["reply_to"], allow_sending_without_reply=True)
+            if job.get("reply_to")
+            else None
+        )
+        try:
+            copied = await bot.copy_message(
+                job["chat_id"],
+                self.staff_chat_id,
+                job["staff_message_id"],
+                protect_content=True,
+                reply_parameters=reply,
+            )
+        except Forbidden:
+            return lambda db: enqueue(
+                db, "notify_staff", case_id=job["case_id"], notice="blocked", values={}
+            )
+
+        def record(db: Connection) -> None:
+            db.execute(
+                insert(_relayed).values(
+                    case_id=job["case_id"],
+                    direction="out",
+                    family_chat_id=job["chat_id"],
+                    family_message_id=copied.message_id,
+                    staff_message_id=job["staff_message_id"],
+                    created_at=utcnow(),
+                )
+            )
+
+        return record
+
+    async def notify_staff(self, bot: Bot, job: dict[str, Any]) -> None:
+        topic = await self._topic(bot, job["case_id"])
+        values = {k: html.escape(str(v)) for k, v in job["values"].items()}
+        text = self.staff(STAFF_NOTICES[job["notice"]], **values)
+        try:
+            await bot.send_message(self.staff_chat_id, text, message_thread_id=topic)
+        except BadRequest as exc:
+            if "thread not found" not in exc.message.lower():
+                raise
+            topic = await self._topic(bot, job["case_id"], again=True)
+            await bot.send_message(self.staff_chat_id, text, message_thread_id=topic)
+
+    async def notify_family(self, bot: Bot, job: dict[str, Any]) -> None:
+        _ = self.family_language(job["chat_id"])
+        try:
+            await bot.send_message(job["chat_id"], _(FAMILY_NOTICES[job["notice"]]))
+        except Forbidden:
+            log.info("chat %s has blocked the bot; notice not sent", job["chat_id"])
+
+    async def _topic(self, bot: Bot, case_id: int, *, again: bool = False) -> int:
+        """The case's topic in the staff group, made on first need (or when staff deleted
+        it); its id is kept at once, so a failure later never makes a second one."""
+        with unit_of_work(self.engine) as db:
+            case = db.execute(select(_cases).where(_cases.c.id == case_id)).one()
+        if case.topic_id is not None and not again:
+            return int(case.topic_id)
+        name = f"{case.reference} {case.label}"[:128]
+        topic = await bot.create_forum_topic(self.staff_chat_id, name)
+        with unit_of_work(self.engine) as db:
+            db.execute(
+                update(_cases)
+                .where(_cases.c.id == case_id)
+                .values(topic_id=topic.message_thread_id)
+            )
+        return topic.message_thread_id
+
+
+def make_outbox(bot: Bot, inbox: Inbox, *, retry_base: float = 1.0) -> Outbox:
+    return Outbox(
+        bot, inbox.engine, inbox.senders(), on_uncertain=inbox.on_uncertain, retry_base=retry_base
+    )

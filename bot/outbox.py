@@ -1,0 +1,157 @@
+"""The outbox: what the bot must send because of a committed change — a relayed message, a
+notice to staff or to a family — is a row written in the same unit of work as the change,
+and sent by a worker that wakes when a unit of work commits.
+
+A job is claimed with a short lease (an UPDATE that only one process wins), sent with no
+transaction open, and deleted in a second short transaction with whatever its sending
+taught (the relayed message's ids, a new topic). 429 waits `retry_after`; 5xx and network
+errors back off; a send that timed out may or may not have arrived — Telegram has no
+idempotency key — so it is never sent again blindly: staff get a "delivery uncertain"
+notice instead. Rows hold ids and notice keys, never a family's words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.store.database import unit_of_work
+from bot.store.models import OutboxJob, utcnow
+
+log = logging.getLogger(__name__)
+
+_jobs = OutboxJob.__table__  # type: ignore[attr-defined]
+#: A claimed job is tried again after this long if its process died while sending it.
+LEASE = timedelta(minutes=2)
+#: Attempts before a job that keeps failing (not 429) is dropped, with a log line.
+ATTEMPTS = 8
+#: How often the worker looks for jobs whose wait is over, besides being woken.
+TICK_SECONDS = 1.0
+
+
+def enqueue(db: Connection, kind: str, **payload: Any) -> None:
+    """Record a job in the current unit of work; it is sent once that commits."""
+    db.execute(
+        insert(_jobs).values(
+            kind=kind,
+            payload=json.dumps(payload),
+            attempts=0,
+            not_before=utcnow(),
+            created_at=utcnow(),
+        )
+    )
+
+
+#: A job's sender: sends, and returns what to record once the job is done (or None).
+Sender = Callable[[Bot, dict[str, Any]], Awaitable[Callable[[Connection], None] | None]]
+
+
+class Outbox:
+    def __init__(
+        self,
+        bot: Bot,
+        engine: Engine,
+        senders: dict[str, Sender],
+        *,
+        on_uncertain: Callable[[Connection, str, dict[str, Any]], None],
+        retry_base: float = 1.0,
+    ) -> None:
+        self.bot = bot
+        self.engine = engine
+        self.senders = senders
+        self.on_uncertain = on_uncertain
+        self.retry_base = retry_base
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """A unit of work has committed: there may be jobs."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._wake.clear()
+            while await self.send_next():
+                if stop.is_set():
+                    return
+            waker = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                {waker, stopper}, timeout=TICK_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            waker.cancel()
+            stopper.cancel()
+
+    async def send_next(self) -> bool:
+        """Send the next due job; False when none is due."""
+        job = self._claim()
+        if job is None:
+            return False
+        job_id, kind, payload, attempts = job
+        try:
+            record = await self.senders[kind](self.bot, payload)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            self._reschedule(job_id, seconds, attempts - 1)
+            return True
+        except TimedOut:
+            log.warning("outbox job %s (%s) timed out: delivery uncertain", job_id, kind)
+            with unit_of_work(self.engine) as db:
+                db.execute(delete(_jobs).where(_jobs.c.id == job_id))
+                self.on_uncertain(db, kind, payload)
+            return True
+        except (NetworkError, Forbidden, BadRequest) as exc:
+            if isinstance(exc, Forbidden | BadRequest) or attempts >= ATTEMPTS:
+                log.error("outbox job %s (%s) dropped: %s", job_id, kind, exc.message)
+                with unit_of_work(self.engine) as db:
+                    db.execute(delete(_jobs).where(_jobs.c.id == job_id))
+                return True
+            self._reschedule(job_id, self.retry_base * 2 ** (attempts - 1), attempts)
+            log.warning(
+                "outbox job %s (%s) failed, try %d: %s", job_id, kind, attempts, exc.message
+            )
+            return True
+        with unit_of_work(self.engine) as db:
+            db.execute(delete(_jobs).where(_jobs.c.id == job_id))
+            if record is not None:
+                record(db)
+        return True
+
+    def _claim(self) -> tuple[int, str, dict[str, Any], int] | None:
+        """Take the next due job with a lease no other worker can take at the same time."""
+        now = utcnow()
+        with unit_of_work(self.engine) as db:
+            row = db.execute(
+                select(
+                    _jobs.c.id, _jobs.c.kind, _jobs.c.payload, _jobs.c.attempts, _jobs.c.not_before
+                )
+                .where(_jobs.c.not_before <= now)
+                .order_by(_jobs.c.id)
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            taken = db.execute(
+                update(_jobs)
+                .where(_jobs.c.id == row.id, _jobs.c.attempts == row.attempts)
+                .values(not_before=now + LEASE, attempts=row.attempts + 1)
+            )
+            if taken.rowcount != 1:
+                return None
+        return row.id, row.kind, json.loads(row.payload), row.attempts + 1
+
+    def _reschedule(self, job_id: int, seconds: float, attempts: int) -> None:
+        with unit_of_work(self.engine) as db:
+            db.execute(
+                update(_jobs)
+                .where(_jobs.c.id == job_id)
+                .values(not_before=utcnow() + timedelta(seconds=seconds), attempts=attempts)
+            )
