@@ -9,6 +9,7 @@ words. The texts the bot itself writes are catalog texts: to staff in
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -175,11 +176,13 @@ class Inbox:
         engine: Engine,
         staff: Translator,
         family_language: Callable[[int], Translator],
+        store_lock: asyncio.Lock,
     ) -> None:
         self.staff_chat_id = staff_chat_id
         self.engine = engine
         self.staff = staff
         self.family_language = family_language
+        self.store_lock = store_lock
 
     def senders(self) -> dict[str, Any]:
         return {
@@ -275,7 +278,8 @@ class Inbox:
             await bot.send_message(self.staff_chat_id, text, message_thread_id=topic)
 
     async def notify_family(self, bot: Bot, job: dict[str, Any]) -> None:
-        _ = self.family_language(job["chat_id"])
+        async with self.store_lock:
+            _ = self.family_language(job["chat_id"])
         try:
             await bot.send_message(job["chat_id"], _(FAMILY_NOTICES[job["notice"]]))
         except Forbidden:
@@ -284,22 +288,29 @@ class Inbox:
     async def _topic(self, bot: Bot, case_id: int, *, again: bool = False) -> int:
         """The case's topic in the staff group, made on first need (or when staff deleted
         it); its id is kept at once, so a failure later never makes a second one."""
-        with unit_of_work(self.engine) as db:
-            case = db.execute(select(_cases).where(_cases.c.id == case_id)).one()
+        async with self.store_lock:
+            with unit_of_work(self.engine) as db:
+                case = db.execute(select(_cases).where(_cases.c.id == case_id)).one()
         if case.topic_id is not None and not again:
             return int(case.topic_id)
         name = f"{case.reference} {case.label}"[:128]
         topic = await bot.create_forum_topic(self.staff_chat_id, name)
-        with unit_of_work(self.engine) as db:
-            db.execute(
-                update(_cases)
-                .where(_cases.c.id == case_id)
-                .values(topic_id=topic.message_thread_id)
-            )
+        async with self.store_lock:
+            with unit_of_work(self.engine) as db:
+                db.execute(
+                    update(_cases)
+                    .where(_cases.c.id == case_id)
+                    .values(topic_id=topic.message_thread_id)
+                )
         return topic.message_thread_id
 
 
 def make_outbox(bot: Bot, inbox: Inbox, *, retry_base: float = 1.0) -> Outbox:
     return Outbox(
-        bot, inbox.engine, inbox.senders(), on_uncertain=inbox.on_uncertain, retry_base=retry_base
+        bot,
+        inbox.engine,
+        inbox.senders(),
+        on_uncertain=inbox.on_uncertain,
+        retry_base=retry_base,
+        store_lock=inbox.store_lock,
     )

@@ -8,6 +8,11 @@ taught (the relayed message's ids, a new topic). 429 waits `retry_after`; 5xx an
 errors back off; a send that timed out may or may not have arrived — Telegram has no
 idempotency key — so it is never sent again blindly: staff get a "delivery uncertain"
 notice instead. Rows hold ids and notice keys, never a family's words.
+
+The store lock: SQLite has a single writer, and an update's unit of work may hold the write
+lock while it waits for Telegram. Had the worker then tried to write, SQLite would block the
+event loop, and with it the unit of work that holds the lock. So the worker's short
+transactions take the same asyncio lock the intake holds for a unit of work.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ log = logging.getLogger(__name__)
 _jobs = OutboxJob.__table__  # type: ignore[attr-defined]
 #: A claimed job is tried again after this long if its process died while sending it.
 LEASE = timedelta(minutes=2)
-#: Attempts before a job that keeps failing (not 429) is dropped, with a log line.
-ATTEMPTS = 8
+#: The longest wait between tries of a job that meets server or network errors; such a job
+#: is tried until it goes through. A job Telegram refuses (400, 403) is dropped and logged.
+MAX_BACKOFF = 300.0
 #: How often the worker looks for jobs whose wait is over, besides being woken.
 TICK_SECONDS = 1.0
 
@@ -63,8 +69,10 @@ class Outbox:
         *,
         on_uncertain: Callable[[Connection, str, dict[str, Any]], None],
         retry_base: float = 1.0,
+        store_lock: asyncio.Lock | None = None,
     ) -> None:
         self.bot = bot
+        self.store_lock = store_lock or asyncio.Lock()
         self.engine = engine
         self.senders = senders
         self.on_uncertain = on_uncertain
@@ -91,7 +99,8 @@ class Outbox:
 
     async def send_next(self) -> bool:
         """Send the next due job; False when none is due."""
-        job = self._claim()
+        async with self.store_lock:
+            job = self._claim()
         if job is None:
             return False
         job_id, kind, payload, attempts = job
@@ -100,29 +109,35 @@ class Outbox:
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            self._reschedule(job_id, seconds, attempts - 1)
+            async with self.store_lock:
+                self._reschedule(job_id, seconds, attempts - 1)
             return True
         except TimedOut:
             log.warning("outbox job %s (%s) timed out: delivery uncertain", job_id, kind)
-            with unit_of_work(self.engine) as db:
-                db.execute(delete(_jobs).where(_jobs.c.id == job_id))
-                self.on_uncertain(db, kind, payload)
-            return True
-        except (NetworkError, Forbidden, BadRequest) as exc:
-            if isinstance(exc, Forbidden | BadRequest) or attempts >= ATTEMPTS:
-                log.error("outbox job %s (%s) dropped: %s", job_id, kind, exc.message)
+            async with self.store_lock:
                 with unit_of_work(self.engine) as db:
                     db.execute(delete(_jobs).where(_jobs.c.id == job_id))
+                    self.on_uncertain(db, kind, payload)
+            return True
+        except (NetworkError, Forbidden, BadRequest) as exc:
+            if isinstance(exc, Forbidden | BadRequest):
+                log.error("outbox job %s (%s) refused, dropped: %s", job_id, kind, exc.message)
+                async with self.store_lock:
+                    with unit_of_work(self.engine) as db:
+                        db.execute(delete(_jobs).where(_jobs.c.id == job_id))
                 return True
-            self._reschedule(job_id, self.retry_base * 2 ** (attempts - 1), attempts)
+            async with self.store_lock:
+                backoff = min(MAX_BACKOFF, self.retry_base * 2 ** min(attempts - 1, 20))
+                self._reschedule(job_id, backoff, attempts)
             log.warning(
                 "outbox job %s (%s) failed, try %d: %s", job_id, kind, attempts, exc.message
             )
             return True
-        with unit_of_work(self.engine) as db:
-            db.execute(delete(_jobs).where(_jobs.c.id == job_id))
-            if record is not None:
-                record(db)
+        async with self.store_lock:
+            with unit_of_work(self.engine) as db:
+                db.execute(delete(_jobs).where(_jobs.c.id == job_id))
+                if record is not None:
+                    record(db)
         return True
 
     def _claim(self) -> tuple[int, str, dict[str, Any], int] | None:

@@ -63,6 +63,7 @@ class Intake:
         retry_base: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         after_commit: Callable[[], None] = lambda: None,
+        store_lock: asyncio.Lock | None = None,
     ) -> None:
         self.application = application
         self.engine = engine
@@ -71,6 +72,9 @@ class Intake:
         self.sleep = sleep
         #: Called when an update's unit of work has committed (wakes the outbox).
         self.after_commit = after_commit
+        #: Held for a whole unit of work: SQLite has one writer, and a unit of work may wait
+        #: for Telegram while it holds the write lock (see `bot.outbox`).
+        self.store_lock = store_lock or asyncio.Lock()
 
     async def process(self, update: Update) -> None:
         """Handle one update so that it commits once, or is logged and skipped."""
@@ -101,6 +105,10 @@ class Intake:
             queries.mark_update_processed(db, update_id=update.update_id)
 
     async def _process_once(self, update: Update) -> None:
+        async with self.store_lock:
+            await self._process_locked(update)
+
+    async def _process_locked(self, update: Update) -> None:
         failures: list[BaseException] = []
         token = _failures.set(failures)
         try:

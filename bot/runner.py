@@ -35,7 +35,8 @@ async def serve(
     migrate(engine)
     services = Services(settings, engine, load_translators(), secret=load_secret(settings))
     application = build_application(services)
-    outbox = _outbox(services, application, retry_base)
+    store_lock = asyncio.Lock()
+    outbox = _outbox(services, application, retry_base, store_lock)
     initialized = False
     try:
         initialized = await _initialize(application, stop, retry_base)
@@ -46,7 +47,13 @@ async def serve(
         await _delete_webhook(application)
         await application.start()
         log.info("serving as @%s", services.bot_username)
-        intake = Intake(application, engine, retry_base=retry_base, after_commit=outbox.wake)
+        intake = Intake(
+            application,
+            engine,
+            retry_base=retry_base,
+            after_commit=outbox.wake,
+            store_lock=store_lock,
+        )
         poller = Poller(intake, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout)
         sending = asyncio.create_task(outbox.run(stop))
         try:
@@ -87,7 +94,9 @@ async def _initialize(application: BotApplication, stop: asyncio.Event, retry_ba
     return False
 
 
-def _outbox(services: Services, application: BotApplication, retry_base: float) -> Outbox:
+def _outbox(
+    services: Services, application: BotApplication, retry_base: float, store_lock: asyncio.Lock
+) -> Outbox:
     """The outbox and what it sends; without a staff group it has nothing to send."""
     staff_chat_id = services.settings.staff_chat_id
 
@@ -97,12 +106,19 @@ def _outbox(services: Services, application: BotApplication, retry_base: float) 
         return services.translators[state.language if state else "fi"]
 
     if staff_chat_id is None:
-        return Outbox(application.bot, services.engine, {}, on_uncertain=lambda *_: None)
+        return Outbox(
+            application.bot,
+            services.engine,
+            {},
+            on_uncertain=lambda *_: None,
+            store_lock=store_lock,
+        )
     inbox = Inbox(
         staff_chat_id=staff_chat_id,
         engine=services.engine,
         staff=services.staff_translator,
         family_language=family_language,
+        store_lock=store_lock,
     )
     return make_outbox(application.bot, inbox, retry_base=retry_base)
 

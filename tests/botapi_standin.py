@@ -947,6 +947,10 @@ class BotApiStandIn:
         for _ in range(times):
             queue.append(ApiError(status, description, parameters))
 
+    def recover(self, method: str) -> None:
+        """Forget the failures still waiting for ``method`` (the API is well again)."""
+        self._failures.pop(self._canonical(method), None)
+
     def delay(self, method: str, seconds: float) -> None:
         """Answer calls of ``method`` ``seconds`` late (0 removes the delay).
 

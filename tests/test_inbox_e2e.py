@@ -1,0 +1,256 @@
+"""A linked family and their therapist hold a conversation through the bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from botapi_standin import BotApiStandIn, SimGroup, SimUser
+from conftest import RunningBot
+
+from bot.cases import IssuedCode, open_case
+from bot.config import Settings
+from bot.dialogs.customer import OUTCOMES
+from bot.i18n import Translator
+from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES
+from bot.linking import WRONG_PER_CHAT
+from bot.store.database import make_engine, migrate, unit_of_work
+
+STAFF = -100555
+SECRET = "test-secret"
+
+
+@pytest.fixture
+async def staffed_bot(
+    standin: BotApiStandIn, make_settings: Callable[..., Settings]
+) -> AsyncIterator[RunningBot]:
+    standin.group(STAFF, "Lasten toimintaterapia", forum=True)
+    bot = RunningBot(make_settings(staff_chat_id=STAFF, secret=SECRET, staff_language="en"))
+    await bot.start(standin)
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+def new_case(bot: RunningBot, label: str = "Eetu 4 kk") -> IssuedCode:
+    engine = make_engine(bot.settings.database_url)
+    migrate(engine)
+    with unit_of_work(engine) as db:
+        issued = open_case(db, label=label, secret=SECRET.encode(), days=14)
+    engine.dispose()
+    return issued
+
+
+def staff_group(standin: BotApiStandIn) -> SimGroup:
+    return standin.group(STAFF)
+
+
+def topic_of(standin: BotApiStandIn, reference: str) -> int:
+    topics = {name: thread for thread, name in staff_group(standin).topics.items()}
+    return next(thread for name, thread in topics.items() if name.startswith(reference))
+
+
+async def linked_parent(
+    standin: BotApiStandIn, bot: RunningBot, user_id: int = 9001, language: str = "fi"
+) -> tuple[SimUser, IssuedCode]:
+    issued = new_case(bot)
+    parent = standin.user(user_id, first_name="Anna", language_code=language)
+    parent.send_text(f"/start {issued.link_code}")
+    await standin.wait_idle()
+    await standin.wait_for(lambda: bool(staff_group(standin).topics))
+    return parent, issued
+
+
+def plain(html: str) -> str:
+    return html.replace("<b>", "").replace("</b>", "").replace("<code>", "").replace("</code>", "")
+
+
+async def test_a_deep_link_links_the_chat_and_tells_the_topic(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    assert parent.last_bot_message().text == plain(translators["fi"](OUTCOMES["linked"]))
+    topic = topic_of(standin, issued.reference)
+    assert staff_group(standin).topics[topic] == f"{issued.reference} Eetu 4 kk"
+    await standin.wait_for(lambda: bool(staff_group(standin).bot_messages(topic)))
+    notice = staff_group(standin).last_bot_message(topic).text
+    assert notice == translators["en"](STAFF_NOTICES["linked"], name="Anna")
+
+
+async def test_a_typed_code_links_after_the_customer_button(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    issued = new_case(staffed_bot)
+    parent = standin.user(9002, language_code="sv")
+    parent.send_text("/start")
+    await standin.wait_idle()
+    parent.tap("redan")  # "I'm already a customer" in Swedish
+    await standin.wait_idle()
+    parent.tap(translators["sv"]("I have a code"))
+    await standin.wait_idle()
+    parent.send_text(issued.code.lower()[:4] + " " + issued.code.lower()[4:])
+    await standin.wait_idle()
+    assert parent.last_bot_message().text == plain(translators["sv"](OUTCOMES["linked"]))
+
+
+async def test_wrong_expired_and_used_codes(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    _ = translators["en"]
+    issued = new_case(staffed_bot)
+    first = standin.user(9003, language_code="en")
+    first.send_text(f"/start {issued.link_code}")
+    other = standin.user(9004, language_code="en")
+    other.send_text(f"/start {issued.link_code}")
+    other.send_text("/start not-a-real-code")
+    await standin.wait_idle()
+    texts = [m.text for m in other.bot_messages()]
+    assert texts == [plain(_(OUTCOMES["used"])), plain(_(OUTCOMES["wrong"]))]
+
+
+async def test_wrong_typed_codes_are_limited_per_chat(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    _ = translators["en"]
+    guesser = standin.user(9005, language_code="en")
+    guesser.send_text("/start")
+    await standin.wait_idle()
+    guesser.tap("already a customer")
+    await standin.wait_idle()
+    guesser.tap("I have a code")
+    await standin.wait_idle()
+    for attempt in range(WRONG_PER_CHAT + 1):
+        guesser.send_text(f"WRONG{attempt:03d}")
+        await standin.wait_idle()
+    replies = [m.text for m in guesser.bot_messages()[-(WRONG_PER_CHAT + 1) :]]
+    assert replies[:WRONG_PER_CHAT] == [plain(_(OUTCOMES["wrong"]))] * WRONG_PER_CHAT
+    assert replies[-1] == plain(_(OUTCOMES["too many"]))
+
+
+async def test_messages_go_both_ways_as_the_service(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    sent = parent.send_text("Eetu heräilee taas öisin")
+    parent.send_photo(caption="kuva")
+    await standin.wait_for(lambda: len(standin.calls_to("copyMessage")) == 2)
+    copies = staff_group(standin).messages(topic)
+    assert [m.copied_from for m in copies if m.copied_from] == [
+        (9001, sent["message_id"]),
+        (9001, sent["message_id"] + 1),
+    ]
+    await standin.wait_for(lambda: bool(standin.calls_to("setMessageReaction")))
+    therapist = standin.user(7001, first_name="Terapeutti", language_code="fi")
+    relayed = next(m for m in copies if m.copied_from == (9001, sent["message_id"]))
+    staff_group(standin).send_text(
+        therapist, "Kiitos, soitan huomenna.", thread_id=topic, reply_to=relayed.message_id
+    )
+    await standin.wait_for(lambda: len(standin.calls_to("copyMessage")) == 3)
+    answer = parent.last_bot_message()
+    assert answer.text == "Kiitos, soitan huomenna."
+    assert answer.protect_content
+    back = standin.calls_to("copyMessage")[-1].params
+    assert back["reply_parameters"]["message_id"] == sent["message_id"]
+
+
+async def test_staff_messages_outside_case_topics_go_nowhere(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    await linked_parent(standin, staffed_bot)
+    therapist = standin.user(7001, language_code="fi")
+    staff_group(standin).send_text(therapist, "Kahvia kellä?")
+    other_topic = staff_group(standin).create_topic(therapist, "Yleinen")
+    staff_group(standin).send_text(therapist, "Palaveri klo 10", thread_id=other_topic)
+    await standin.wait_idle()
+    assert standin.calls_to("copyMessage") == []
+
+
+async def test_an_identity_code_is_held_back(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    parent.send_text("Eetun hetu on 131052-308T")
+    await standin.wait_idle()
+    assert parent.last_bot_message().text == translators["fi"](FAMILY_NOTICES["held_back"])
+    topic = topic_of(standin, issued.reference)
+    await standin.wait_for(
+        lambda: (
+            staff_group(standin).last_bot_message(topic).text
+            == translators["en"](STAFF_NOTICES["held_back"])
+        )
+    )
+    assert standin.calls_to("copyMessage") == []
+
+
+async def test_a_deleted_topic_is_made_again_and_the_message_arrives(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    staff_group(standin).delete_topic(topic_of(standin, issued.reference))
+    parent.send_text("Onko kukaan paikalla?")
+    await standin.wait_for(lambda: any(c.ok for c in standin.calls_to("copyMessage")))
+    assert len(standin.calls_to("createForumTopic")) == 2
+    assert topic_of(standin, issued.reference)
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(429, 1), (502, None)])
+async def test_a_relay_that_meets_an_api_error_arrives_once(
+    standin: BotApiStandIn, staffed_bot: RunningBot, status: int, retry_after: int | None
+) -> None:
+    parent, _issued = await linked_parent(standin, staffed_bot)
+    standin.fail_next("copyMessage", status, retry_after=retry_after)
+    parent.send_text("Hei")
+    await standin.wait_for(lambda: any(c.ok for c in standin.calls_to("copyMessage")), timeout=10)
+    assert sum(1 for c in standin.calls_to("copyMessage") if c.ok) == 1
+
+
+async def test_a_relay_waiting_in_the_outbox_survives_a_restart(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    parent, _issued = await linked_parent(standin, staffed_bot)
+    standin.fail_next("copyMessage", 502, times=100)
+    parent.send_text("Tärkeä viesti")
+    await standin.wait_idle()
+    await standin.wait_for(lambda: bool(standin.calls_to("copyMessage")))
+    await staffed_bot.stop()
+    standin.recover("copyMessage")
+    await staffed_bot.start(standin)
+    await standin.wait_for(lambda: any(c.ok for c in standin.calls_to("copyMessage")), timeout=15)
+
+
+async def test_closing_tells_the_family_and_a_new_message_reopens(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    therapist = standin.user(7001, language_code="fi")
+    staff_group(standin).send_text(therapist, "/close", thread_id=topic)
+    closed = translators["fi"](FAMILY_NOTICES["closed"])
+    await standin.wait_for(lambda: parent.last_bot_message().text == closed)
+    parent.send_text("Vielä yksi kysymys")
+    reopened = translators["en"](STAFF_NOTICES["reopened"])
+    await standin.wait_for(
+        lambda: any(m.text == reopened for m in staff_group(standin).bot_messages(topic))
+    )
+    staff_group(standin).send_text(therapist, "/status", thread_id=topic)
+    await standin.wait_idle()
+    assert "· open ·" in staff_group(standin).last_bot_message(topic).text
+
+
+async def test_the_store_keeps_none_of_their_words(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    parent.send_text("Salainen-sana-perheeltä")
+    therapist = standin.user(7001, language_code="fi")
+    staff_group(standin).send_text(therapist, "Salainen-sana-terapeutilta", thread_id=topic)
+    await standin.wait_for(lambda: len([c for c in standin.calls_to("copyMessage") if c.ok]) == 2)
+    await staffed_bot.stop()
+    path = Path(staffed_bot.settings.database_url.removeprefix("sqlite:///"))
+    stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"Salainen" not in stored
+    await staffed_bot.start(standin)
