@@ -83,7 +83,7 @@ def build_application(services: Services) -> BotApplication:
     )
     if staff is not None:
         application.add_handler(
-            MessageHandler(staff & filters.UpdateType.MESSAGE, handlers.on_staff_message),
+            MessageHandler(staff & filters.UpdateType.MESSAGES, handlers.on_staff_message),
             group=CONVERSATION,
         )
     application.add_error_handler(note_failure)

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     poll_timeout: int = Field(default=30, ge=0, le=50)
     secret: SecretStr | None = None
     staff_language: str = "fi"
+    retention_days: int = Field(default=90, ge=1)
     link_code_days: int = Field(default=14, ge=1, le=365)
 
     @field_validator("api_url")

@@ -23,7 +23,7 @@ from bot.linking import WRONG_FOR_EVERYONE, Outcome, link_by_code
 from bot.outbox import enqueue
 from bot.screens import show
 from bot.services import BotContext
-from bot.staff import staff_command
+from bot.staff import on_staff_edit, staff_command
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.queries import ChatState
@@ -131,10 +131,13 @@ async def on_staff_message(update: Update, context: BotContext) -> None:
     """A message in the staff group. In a case's topic, a command acts on the case and
     anything else goes to the family; outside case topics nothing is sent anywhere. Only
     real members act: not anonymous admins posting as the group, not bots."""
-    message = update.message
+    message = update.message or update.edited_message
     if message is None or message.sender_chat is not None:
         return
     if message.from_user is None or message.from_user.is_bot:
+        return
+    if update.edited_message is not None:
+        await on_staff_edit(context, message)
         return
     db = current_unit()
     thread = message.message_thread_id if message.is_topic_message else None
@@ -198,6 +201,8 @@ async def _converse(
     await show(context.bot, chat_id, reply.screens, replace=pressed)
     if reply.erase:
         queries.forget_chat(db, chat_id=chat_id)
+        for case_id in inbox.unlink(db, chat_id=chat_id):
+            enqueue(db, "notify_staff", case_id=case_id, notice="forgot", values={})
         log.info("chat %s erased its data", chat_id)
         return
     if reply.language:

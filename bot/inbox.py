@@ -14,9 +14,10 @@ import html
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from stdnum.fi import hetu
 from telegram import Bot, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
@@ -24,7 +25,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.i18n import N_, Translator
 from bot.outbox import Outbox, enqueue
 from bot.store.database import unit_of_work
-from bot.store.models import Case, Guardian, RelayedMessage, utcnow
+from bot.store.models import Case, Guardian, LinkCode, RelayedMessage, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,29 @@ STAFF_NOTICES = {
         "❓ Delivery uncertain: Telegram did not answer in time, so a message may or may not "
         "have arrived. Please check with the family if it matters."
     ),
+    # Translators: to staff, in the case's topic.
+    "forgot": N_(
+        "🗑 A guardian erased their data from the bot; their chat is no longer linked to this case."
+    ),
+    # Translators: to staff, in the case's topic; {count} guardians were unlinked.
+    "unlinked": N_("🔓 Unlinked guardians: {count}. They were told."),
+    # Translators: to staff, in the case's topic, after /link; {code} and {link} are new.
+    "new_code": N_(
+        "🔑 A new one-time code for another guardian: <code>{code}</code>\n{link}\n"
+        "Valid until {expires}."
+    ),
+    # Translators: to staff, in the case's topic, after /undo.
+    "undone": N_("↩️ Taken back from the family: {count} message(s)."),
+    # Translators: to staff, in the case's topic, when /undo finds nothing to take back.
+    "nothing_to_undo": N_(
+        "Nothing to take back: reply /undo to your message in this topic (Telegram lets the "
+        "bot delete messages for 48 hours)."
+    ),
+    # Translators: to staff, in the general topic, when many wrong codes were typed.
+    "codes_resting": N_(
+        "⚠️ Many wrong link codes were typed in the last hour. Typed codes are refused for "
+        "everyone for a while; links still work."
+    ),
     # Translators: to staff, in the case's topic, after a relayed message.
     "edited": N_("✏️ The family edited the message above; this is its new version."),
     # Translators: to staff, in the case's topic.
@@ -69,6 +93,9 @@ STAFF_NOTICES = {
         "/note text – a note for staff only (nothing is sent or stored)\n"
         "/status – the case's reference, status and guardians\n"
         "/close – end the conversation (the family is told) · /reopen\n"
+        "/link – a new one-time code for another guardian\n"
+        "/unlink – unlink every guardian (they are told)\n"
+        "/undo – as a reply to your message: take it back from the family (48 h)\n"
         "/help – this list"
     ),
     # Translators: to staff, when a command is used outside a case topic.
@@ -76,6 +103,11 @@ STAFF_NOTICES = {
 }
 
 FAMILY_NOTICES = {
+    # Translators: to a parent whose chat staff unlinked from the case.
+    "unlinked": N_(
+        "This chat is no longer linked to your child's case. If you need the service, "
+        "message us in Maisa (maisa.fi) or ask your therapist for a new code."
+    ),
     # Translators: to a linked parent while the staff group is not set up.
     "offline": N_(
         "Writing to your therapist here is not in use right now. Please send a message in "
@@ -113,6 +145,37 @@ def case_of_topic(db: Connection, *, topic_id: int) -> Any | None:
 def guardians_of(db: Connection, *, case_id: int) -> list[int]:
     rows = db.execute(select(_guardians.c.chat_id).where(_guardians.c.case_id == case_id))
     return [row.chat_id for row in rows]
+
+
+def unlink(db: Connection, *, chat_id: int | None = None, case_id: int | None = None) -> list[int]:
+    """Remove the links of a chat, or of a case; returns the cases (or chats) unlinked."""
+    query = select(_guardians.c.case_id, _guardians.c.chat_id)
+    if chat_id is not None:
+        query = query.where(_guardians.c.chat_id == chat_id)
+    if case_id is not None:
+        query = query.where(_guardians.c.case_id == case_id)
+    rows = db.execute(query).all()
+    for row in rows:
+        db.execute(
+            delete(_guardians).where(
+                _guardians.c.case_id == row.case_id, _guardians.c.chat_id == row.chat_id
+            )
+        )
+    return [row.case_id if chat_id is not None else row.chat_id for row in rows]
+
+
+def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
+    """Erase the mappings of cases closed long ago: links, relayed ids, unused codes."""
+    cutoff = utcnow() - older_than
+    old = [
+        row.id
+        for row in db.execute(
+            select(_cases.c.id).where(_cases.c.status == "closed", _cases.c.closed_at < cutoff)
+        )
+    ]
+    for table in (_guardians, _relayed, LinkCode.__table__):  # type: ignore[attr-defined]
+        db.execute(delete(table).where(table.c.case_id.in_(old)))
+    return len(old)
 
 
 def holds_identity_code(text: str | None) -> bool:
@@ -190,6 +253,7 @@ class Inbox:
             "to_family": self.send_to_family,
             "notify_staff": self.notify_staff,
             "notify_family": self.notify_family,
+            "alert_staff": self.alert_staff,
         }
 
     def on_uncertain(self, db: Connection, kind: str, payload: dict[str, Any]) -> None:
@@ -276,6 +340,10 @@ class Inbox:
                 raise
             topic = await self._topic(bot, job["case_id"], again=True)
             await bot.send_message(self.staff_chat_id, text, message_thread_id=topic)
+
+    async def alert_staff(self, bot: Bot, job: dict[str, Any]) -> None:
+        """A notice in the staff group's general topic, about no case in particular."""
+        await bot.send_message(self.staff_chat_id, self.staff(STAFF_NOTICES[job["notice"]]))
 
     async def notify_family(self, bot: Bot, job: dict[str, Any]) -> None:
         async with self.store_lock:

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
@@ -64,6 +64,7 @@ class Intake:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         after_commit: Callable[[], None] = lambda: None,
         store_lock: asyncio.Lock | None = None,
+        housekeeping: Callable[[Connection], None] = lambda db: None,
     ) -> None:
         self.application = application
         self.engine = engine
@@ -75,6 +76,8 @@ class Intake:
         #: Held for a whole unit of work: SQLite has one writer, and a unit of work may wait
         #: for Telegram while it holds the write lock (see `bot.outbox`).
         self.store_lock = store_lock or asyncio.Lock()
+        #: Hourly clean-up in the store (erasing closed cases' mappings).
+        self.housekeeping = housekeeping
 
     async def process(self, update: Update) -> None:
         """Handle one update so that it commits once, or is logged and skipped."""
@@ -128,8 +131,10 @@ class Intake:
             _failures.reset(token)
 
     def prune(self) -> None:
+        """Forget what is no longer needed: old update ids, and what `housekeeping` says."""
         with unit_of_work(self.engine) as db:
             pruned = queries.prune_processed_updates(db, older_than=REMEMBER_UPDATES)
+            self.housekeeping(db)
         log.debug("forgot %d old update ids", pruned)
 
 

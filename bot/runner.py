@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
+from sqlalchemy import Connection
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import ALLOWED_UPDATES, BotApplication, build_application
 from bot.cases import load_secret
 from bot.config import Settings, SettingsError
 from bot.i18n import Translator, load_translators
-from bot.inbox import Inbox, make_outbox
+from bot.inbox import Inbox, erase_closed_cases, make_outbox
 from bot.outbox import Outbox
 from bot.polling import Intake, Poller
 from bot.profile import publish_profile
@@ -47,12 +49,20 @@ async def serve(
         await _delete_webhook(application)
         await application.start()
         log.info("serving as @%s", services.bot_username)
+        retention = timedelta(days=settings.retention_days)
+
+        def housekeeping(db: Connection) -> None:
+            erased = erase_closed_cases(db, older_than=retention)
+            if erased:
+                log.info("erased the mappings of %d cases closed over %s ago", erased, retention)
+
         intake = Intake(
             application,
             engine,
             retry_base=retry_base,
             after_commit=outbox.wake,
             store_lock=store_lock,
+            housekeeping=housekeeping,
         )
         poller = Poller(intake, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout)
         sending = asyncio.create_task(outbox.run(stop))

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 from telegram import Message
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 from bot import inbox
+from bot.cases import new_code
 from bot.dialogs.base import Command
 from bot.outbox import enqueue
 from bot.services import BotContext
 from bot.store.database import current_unit
-from bot.store.models import Case, utcnow
+from bot.store.models import Case, RelayedMessage, utcnow
 
 log = logging.getLogger(__name__)
 
 _cases = Case.__table__  # type: ignore[attr-defined]
-KNOWN = {"help", "status", "note", "close", "reopen"}
+_relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
+KNOWN = {"help", "status", "note", "close", "reopen", "link", "unlink", "undo"}
+#: Telegram lets a bot delete its messages for 48 hours.
+UNDO_WINDOW = timedelta(hours=48)
 
 
 async def staff_command(
@@ -55,6 +60,26 @@ async def staff_command(
         for chat_id in inbox.guardians_of(db, case_id=case.id):
             enqueue(db, "notify_family", chat_id=chat_id, notice="closed")
         await _say(context, message, "closed")
+    elif command.name == "link":
+        services = context.services
+        issued = new_code(
+            db,
+            reference=case.reference,
+            secret=services.secret,
+            days=services.settings.link_code_days,
+        )
+        link = issued.link(services.bot_username or "")
+        expires = services.staff_translator.date(issued.expires_at)
+        await _say(
+            context, message, "new_code", {"code": issued.code, "link": link, "expires": expires}
+        )
+    elif command.name == "unlink":
+        chats = inbox.unlink(db, case_id=case.id)
+        for chat_id in chats:
+            enqueue(db, "notify_family", chat_id=chat_id, notice="unlinked")
+        await _say(context, message, "unlinked", {"count": len(chats)})
+    elif command.name == "undo":
+        await _undo(context, message, case)
     elif command.name == "reopen":
         db.execute(
             update(_cases).where(_cases.c.id == case.id).values(status="open", closed_at=None)
@@ -62,6 +87,69 @@ async def staff_command(
         await _say(context, message, "reopened_by_staff")
     else:
         await _say(context, message, "help")
+
+
+async def _undo(context: BotContext, message: Message, case: Any) -> None:
+    """Take back from the family the therapist's message replied to (or the last one)."""
+    db = current_unit()
+    replied = message.reply_to_message
+    target = (
+        replied.message_id if replied and replied.message_id != message.message_thread_id else None
+    )
+    query = select(_relayed).where(
+        _relayed.c.case_id == case.id,
+        _relayed.c.direction == "out",
+        _relayed.c.created_at > utcnow() - UNDO_WINDOW,
+    )
+    if target is not None:
+        query = query.where(_relayed.c.staff_message_id == target)
+    else:
+        last = db.execute(
+            select(func.max(_relayed.c.staff_message_id)).where(
+                _relayed.c.case_id == case.id, _relayed.c.direction == "out"
+            )
+        ).scalar()
+        query = query.where(_relayed.c.staff_message_id == last)
+    copies = db.execute(query).all()
+    taken = 0
+    for copy in copies:
+        try:
+            await context.bot.delete_message(copy.family_chat_id, copy.family_message_id)
+            taken += 1
+        except (BadRequest, Forbidden) as exc:
+            log.info("could not take a message back: %s", exc.message)
+        db.execute(delete(_relayed).where(_relayed.c.id == copy.id))
+    await _say(context, message, "undone" if taken else "nothing_to_undo", {"count": taken})
+
+
+async def on_staff_edit(context: BotContext, message: Message) -> None:
+    """A therapist edited a message that went to the family: the family's copy follows."""
+    db = current_unit()
+    copies = db.execute(
+        select(_relayed).where(
+            _relayed.c.direction == "out", _relayed.c.staff_message_id == message.message_id
+        )
+    )
+    for copy in copies:
+        try:
+            if message.text is not None:
+                await context.bot.edit_message_text(
+                    message.text,
+                    copy.family_chat_id,
+                    copy.family_message_id,
+                    entities=message.entities,
+                    parse_mode=None,
+                )
+            elif message.caption is not None:
+                await context.bot.edit_message_caption(
+                    copy.family_chat_id,
+                    copy.family_message_id,
+                    caption=message.caption,
+                    caption_entities=message.caption_entities,
+                    parse_mode=None,
+                )
+        except (BadRequest, Forbidden) as exc:
+            log.info("could not edit the family's copy: %s", exc.message)
 
 
 async def _say(

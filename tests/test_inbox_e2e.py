@@ -254,3 +254,93 @@ async def test_the_store_keeps_none_of_their_words(
     stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
     assert b"Salainen" not in stored
     await staffed_bot.start(standin)
+
+
+async def answered(standin: BotApiStandIn, count: int) -> None:
+    await standin.wait_for(
+        lambda: len([c for c in standin.calls_to("copyMessage") if c.ok]) >= count
+    )
+
+
+async def test_a_therapist_can_edit_and_take_back_an_answer(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    therapist = standin.user(7001, language_code="fi")
+    group = staff_group(standin)
+    first = group.send_text(therapist, "Tervetuloa tiistaina", thread_id=topic)
+    await answered(standin, 1)
+    group.edit_text(therapist, first["message_id"], "Tervetuloa torstaina")
+    await standin.wait_for(lambda: parent.last_bot_message().text == "Tervetuloa torstaina")
+    group.send_text(therapist, "/undo", thread_id=topic, reply_to=first["message_id"])
+    await standin.wait_for(lambda: bool(standin.calls_to("deleteMessage")))
+    assert all(m.text != "Tervetuloa torstaina" for m in parent.bot_messages())
+    undone = translators["en"](STAFF_NOTICES["undone"], count=1)
+    await standin.wait_for(lambda: group.last_bot_message(topic).text == undone)
+
+
+async def test_link_and_unlink_from_the_topic(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    therapist = standin.user(7001, language_code="fi")
+    group = staff_group(standin)
+    group.send_text(therapist, "/link", thread_id=topic)
+    await standin.wait_idle()
+    notice = group.last_bot_message(topic).text
+    link_code = notice.split("start=")[1].split()[0]
+    second = standin.user(9010, first_name="Mikko", language_code="en")
+    second.send_text(f"/start {link_code}")
+    await standin.wait_idle()
+    assert second.last_bot_message().text == plain(translators["en"](OUTCOMES["linked"]))
+    group.send_text(therapist, "/unlink", thread_id=topic)
+    unlinked = translators["fi"](FAMILY_NOTICES["unlinked"])
+    await standin.wait_for(lambda: parent.last_bot_message().text == unlinked)
+    parent.send_text("Vieläkö tämä menee perille?")
+    await standin.wait_idle()
+    assert all(
+        c.params.get("from_chat_id") != 9001 or c.params.get("message_id") != 0
+        for c in standin.calls_to("copyMessage")
+    )
+    assert not [c for c in standin.calls_to("copyMessage") if c.params.get("from_chat_id") == 9001]
+
+
+async def test_forget_unlinks_the_chat_and_tells_staff(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    parent.send_text("/forget")
+    await standin.wait_idle()
+    parent.tap(translators["fi"]("Yes, erase"))
+    forgot = translators["en"](STAFF_NOTICES["forgot"])
+    await standin.wait_for(lambda: staff_group(standin).last_bot_message(topic).text == forgot)
+
+
+async def test_anonymous_admins_do_not_act_as_staff(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    _parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    group = staff_group(standin)
+    therapist = standin.user(7001, language_code="fi")
+    message = group.send_text(therapist, "Hei, tässä terapeutti", thread_id=topic)
+    anonymous = {
+        **message,
+        "message_id": message["message_id"] + 1000,
+        "text": "Postattu ryhmän nimissä",
+        "from": {
+            "id": 1087968824,
+            "is_bot": True,
+            "first_name": "Group",
+            "username": "GroupAnonymousBot",
+        },
+        "sender_chat": group.chat,
+    }
+    standin.push_update({"message": anonymous})
+    await answered(standin, 1)
+    await standin.wait_idle()
+    sent = [c.params for c in standin.calls_to("copyMessage") if c.params["chat_id"] == 9001]
+    assert [p["message_id"] for p in sent] == [message["message_id"]]

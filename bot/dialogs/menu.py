@@ -268,8 +268,9 @@ PAGES: dict[State, Page] = {
         N_(
             "<b>Erase your data?</b>\n\n"
             "The bot then forgets your chat: your language choice and where you are in the "
-            "menus. The messages in this chat stay in your Telegram app; you can delete the "
-            "chat there."
+            "menus. If your chat is linked to your child's case, the link is removed too; what "
+            "you already sent stays with your therapist. The messages in this chat stay in "
+            "your Telegram app; you can delete the chat there."
         ),
         # Translators: confirms erasing the user's data.
         ((Link(N_("Yes, erase"), "erase"),),),
