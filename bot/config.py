@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     secret: SecretStr | None = None
     staff_language: str = "fi"
     retention_days: int = Field(default=90, ge=1)
+    office_hours: str = "mon-fri 08:00-16:00"
     link_code_days: int = Field(default=14, ge=1, le=365)
 
     @field_validator("api_url")
@@ -61,6 +62,14 @@ class Settings(BaseSettings):
     def _staff_language_known(cls, value: str) -> str:
         if value not in ("fi", "sv", "en"):
             raise ValueError("must be fi, sv or en")
+        return value
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours_readable(cls, value: str) -> str:
+        from bot.office_hours import OfficeHours
+
+        OfficeHours.parse(value, ZoneInfo("UTC"))
         return value
 
     @field_validator("log_level")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC
 
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
@@ -83,6 +84,7 @@ async def _link(context: BotContext, update: Update, code: str, *, typed: bool) 
             "wrong typed codes from everyone reached %d in an hour: typed codes rest",
             WRONG_FOR_EVERYONE,
         )
+        enqueue(db, "alert_staff", notice="codes_resting")
     outcome = result.outcome.value
     await _converse(
         context,
@@ -117,6 +119,28 @@ async def _relay_from_family(
     )
     if edited:
         enqueue(db, "notify_staff", case_id=case_id, notice="edited", values={})
+    await _note_off_hours(context, message.chat_id, language_code)
+
+
+async def _note_off_hours(context: BotContext, chat_id: int, language_code: str | None) -> None:
+    """Outside office hours, say when an answer can be expected: once per off period."""
+    services = context.services
+    now = services.clock()
+    hours = services.office_hours
+    if hours.is_open(now):
+        return
+    opening = hours.off_period(now)
+    period = opening.astimezone(UTC).replace(tzinfo=None)
+    db = current_unit()
+    stored = queries.chat_state(db, chat_id=chat_id)
+    chat = stored or ChatState(chat_id, language_for(language_code))
+    noted = chat.off_hours_noted
+    if noted is not None and noted.replace(tzinfo=None) == period:
+        return
+    _ = services.translators[chat.language]
+    text = _(inbox.FAMILY_NOTICES["off_hours"], day=_.weekday_date(opening), time=_.time(opening))
+    await show(context.bot, chat_id, (Screen(text),))
+    queries.save_chat_state(db, replace(chat, off_hours_noted=period), old=stored)
 
 
 async def _tell_family(

@@ -103,6 +103,13 @@ STAFF_NOTICES = {
 }
 
 FAMILY_NOTICES = {
+    # Translators: to a parent writing outside office hours; {day} like "ma 30.11.", {time}
+    # like "8.00".
+    "off_hours": N_(
+        "Your message has reached your therapist. Therapists answer on weekdays during office "
+        "hours, so you can expect an answer from {day} at {time}.\n\n"
+        "In urgent matters, call the Medical Helpline 116 117, or 112 in an emergency."
+    ),
     # Translators: to a parent whose chat staff unlinked from the case.
     "unlinked": N_(
         "This chat is no longer linked to your child's case. If you need the service, "

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -21,6 +22,7 @@ from bot.profile import publish_profile
 from bot.services import Services
 from bot.store import queries
 from bot.store.database import make_engine, migrate, unit_of_work
+from bot.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +30,20 @@ BOT_USERNAME_KEY = "bot_username"
 
 
 async def serve(
-    settings: Settings, *, stop: asyncio.Event | None = None, retry_base: float = 1.0
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    retry_base: float = 1.0,
+    clock: Callable[[], datetime] = utcnow,
 ) -> None:
     """Serve until `stop` is set (or SIGTERM / SIGINT when no event is given)."""
     settings.require_token()
     stop = stop or _stop_on_signals()
     engine = make_engine(settings.database_url)
     migrate(engine)
-    services = Services(settings, engine, load_translators(), secret=load_secret(settings))
+    services = Services(
+        settings, engine, load_translators(), secret=load_secret(settings), clock=clock
+    )
     application = build_application(services)
     store_lock = asyncio.Lock()
     outbox = _outbox(services, application, retry_base, store_lock)

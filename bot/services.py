@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine
@@ -11,6 +14,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.dialogs.base import DialogContext
 from bot.i18n import Translator
+from bot.office_hours import OfficeHours
+from bot.store.models import utcnow
 
 SERVICES_KEY = "otbot.services"
 
@@ -24,7 +29,13 @@ class Services:
     bot_username: str | None = None
     #: The key of the link codes' HMACs (`bot.cases.load_secret`).
     secret: bytes = b""
+    #: The time now; tests give a fixed clock.
+    clock: Callable[[], datetime] = utcnow
     _contexts: dict[str, DialogContext] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def office_hours(self) -> OfficeHours:
+        return OfficeHours.parse(self.settings.office_hours, self.settings.zone)
 
     @property
     def staff_translator(self) -> Translator:

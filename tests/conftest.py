@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +84,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 class RunningBot:
     """`otbot run` in this process, against the stand-in; it can be stopped and restarted."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
+        #: A fixed time for office hours; by default a Monday at 10 in Helsinki.
+        self.clock = clock or (lambda: datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, standin: BotApiStandIn) -> None:
         self._stop = asyncio.Event()
-        self._task = asyncio.create_task(serve(self.settings, stop=self._stop, retry_base=0.01))
+        self._task = asyncio.create_task(
+            serve(self.settings, stop=self._stop, retry_base=0.01, clock=self.clock)
+        )
         await standin.wait_for(lambda: standin.polling or self._task.done())
         if self._task.done():
             self._task.result()

@@ -344,3 +344,32 @@ async def test_anonymous_admins_do_not_act_as_staff(
     await standin.wait_idle()
     sent = [c.params for c in standin.calls_to("copyMessage") if c.params["chat_id"] == 9001]
     assert [p["message_id"] for p in sent] == [message["message_id"]]
+
+
+async def test_when_wrong_codes_pile_up_typed_codes_rest_and_staff_are_alerted(
+    standin: BotApiStandIn,
+    staffed_bot: RunningBot,
+    translators: dict[str, Translator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("bot.linking.WRONG_FOR_EVERYONE", 3)
+    issued = new_case(staffed_bot)
+    for number in range(3):
+        guesser = standin.user(9100 + number, language_code="en")
+        guesser.send_text("/start")
+        await standin.wait_idle()
+        guesser.tap("already a customer")
+        await standin.wait_idle()
+        guesser.tap("I have a code")
+        await standin.wait_idle()
+        guesser.send_text("WRONG123")
+        await standin.wait_idle()
+    resting = translators["en"](STAFF_NOTICES["codes_resting"])
+    await standin.wait_for(lambda: staff_group(standin).last_bot_message().text == resting)
+    guesser.send_text(issued.code)  # even the right code rests now
+    await standin.wait_idle()
+    assert guesser.last_bot_message().text == plain(translators["en"](OUTCOMES["busy"]))
+    late = standin.user(9200, language_code="en")
+    late.send_text(f"/start {issued.link_code}")  # links keep working
+    await standin.wait_idle()
+    assert late.last_bot_message().text == plain(translators["en"](OUTCOMES["linked"]))

@@ -23,6 +23,8 @@ class Conversation(SQLModel, table=True):
     language: str = Field(max_length=8)
     language_chosen: bool = False
     state: str = Field(default="main", max_length=64)
+    #: The off-hours period (named by when it ends) this chat was last told about.
+    off_hours_noted: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
 

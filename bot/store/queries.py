@@ -8,7 +8,7 @@ handling should spend its time on the conversation, not on building SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -27,6 +27,8 @@ class ChatState:
     language: str
     language_chosen: bool = False
     state: str = "main"
+    #: The off-hours period this chat was last told about (`bot.office_hours`).
+    off_hours_noted: datetime | None = None
 
 
 _SELECT_CONVERSATION = select(
@@ -34,6 +36,7 @@ _SELECT_CONVERSATION = select(
     _conversations.c.language,
     _conversations.c.language_chosen,
     _conversations.c.state,
+    _conversations.c.off_hours_noted,
 ).where(_conversations.c.chat_id == bindparam("chat_id"))
 _INSERT_CONVERSATION = insert(_conversations)
 _UPDATE_CONVERSATION = (
@@ -43,6 +46,7 @@ _UPDATE_CONVERSATION = (
         language=bindparam("language"),
         language_chosen=bindparam("language_chosen"),
         state=bindparam("state"),
+        off_hours_noted=bindparam("off_hours_noted"),
         updated_at=bindparam("updated_at"),
     )
 )
@@ -53,7 +57,11 @@ _DELETE_CONVERSATION = delete(_conversations).where(
 
 def chat_state(db: Connection, *, chat_id: int) -> ChatState | None:
     row = db.execute(_SELECT_CONVERSATION, {"chat_id": chat_id}).first()
-    return ChatState(row.chat_id, row.language, row.language_chosen, row.state) if row else None
+    if row is None:
+        return None
+    return ChatState(
+        row.chat_id, row.language, row.language_chosen, row.state, row.off_hours_noted
+    )
 
 
 def save_chat_state(db: Connection, new: ChatState, *, old: ChatState | None) -> None:
@@ -64,6 +72,7 @@ def save_chat_state(db: Connection, new: ChatState, *, old: ChatState | None) ->
         "language": new.language,
         "language_chosen": new.language_chosen,
         "state": new.state,
+        "off_hours_noted": new.off_hours_noted,
         "updated_at": utcnow(),
     }
     if old is None:
