@@ -6,20 +6,33 @@ and written through `current_unit()` and committed once when the update is done.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC
 
+from sqlalchemy import Connection
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
 from bot import dialogs, inbox
 from bot.dialogs import customer
-from bot.dialogs.base import Command, DialogContext, Event, Press, Reply, Screen, Text, Unsupported
-from bot.dialogs.menu import State
+from bot.dialogs.base import (
+    Button,
+    Command,
+    DialogContext,
+    Event,
+    Press,
+    Reply,
+    Screen,
+    Text,
+    Unsupported,
+)
+from bot.dialogs.menu import NOTICES, State
 from bot.i18n import language_for
+from bot.inbox import LinkedCase
 from bot.linking import WRONG_FOR_EVERYONE, Outcome, link_by_code
 from bot.outbox import enqueue
 from bot.screens import show
@@ -32,6 +45,8 @@ from bot.store.queries import ChatState
 log = logging.getLogger(__name__)
 
 CUSTOMER_CODE = State.CUSTOMER_CODE.value
+#: Callback data of a guardian's "which child" buttons: this prefix and the case's id.
+CHILD_BUTTON = "child:"
 
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -50,11 +65,28 @@ async def on_private_message(update: Update, context: BotContext) -> None:
     if isinstance(event, Command) and event.name == "start" and event.argument:
         await _link(context, update, event.argument, typed=False)
         return
+    if isinstance(event, Command) and event.name == "child":
+        linked = inbox.cases_of(db, chat_id=chat.id)
+        if len(linked) > 1:
+            await _ask_which_child(
+                context, chat.id, linked, pending=None, language_code=language_code
+            )
+            return
     if not isinstance(event, Command):
         linked = inbox.cases_of(db, chat_id=chat.id)
         if linked:
+            case = _chosen_case(db, chat.id, linked)
+            if case is None:
+                await _ask_which_child(
+                    context,
+                    chat.id,
+                    linked,
+                    pending=message.message_id,
+                    language_code=language_code,
+                )
+                return
             await _relay_from_family(
-                context, message, linked[0], edited=edited, language_code=language_code
+                context, message, case, edited=edited, language_code=language_code
             )
             return
         stored = queries.chat_state(db, chat_id=chat.id)
@@ -95,17 +127,73 @@ async def _link(context: BotContext, update: Update, code: str, *, typed: bool) 
     )
 
 
+def _chosen_case(db: Connection, chat_id: int, linked: list[LinkedCase]) -> LinkedCase | None:
+    """The case a guardian's messages go to: the only one, or the one they chose."""
+    if len(linked) == 1:
+        return linked[0]
+    stored = queries.chat_state(db, chat_id=chat_id)
+    chosen = stored.case_id if stored else None
+    return next((case for case in linked if case.id == chosen), None)
+
+
+async def _ask_which_child(
+    context: BotContext,
+    chat_id: int,
+    linked: list[LinkedCase],
+    *,
+    pending: int | None,
+    language_code: str | None,
+) -> None:
+    """Ask a guardian of several children which one a message is about (keeping the message
+    to send once they choose)."""
+    db = current_unit()
+    stored = queries.chat_state(db, chat_id=chat_id)
+    chat = stored or ChatState(chat_id, language_for(language_code))
+    _ = context.services.translators[chat.language]
+    rows = tuple((Button(case.label, f"{CHILD_BUTTON}{case.id}"),) for case in linked)
+    await show(context.bot, chat_id, (Screen(_(inbox.FAMILY_NOTICES["which_child"]), rows),))
+    queries.save_chat_state(
+        db, replace(chat, case_id=None, pending_message_id=pending), old=stored
+    )
+
+
+async def _choose_child(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
+    """A guardian chose which child's case their messages go to."""
+    db = current_unit()
+    linked = inbox.cases_of(db, chat_id=chat_id)
+    wanted = (query.data or "").removeprefix(CHILD_BUTTON)
+    case = next((c for c in linked if str(c.id) == wanted), None)
+    stored = queries.chat_state(db, chat_id=chat_id)
+    chat = stored or ChatState(chat_id, language_for(query.from_user.language_code))
+    _ = context.services.translators[chat.language]
+    if case is None:
+        await _answer(query, _(NOTICES["outdated"]))
+        return
+    await _answer(query, None)
+    if query.message is not None:
+        text = _(inbox.FAMILY_NOTICES["child_chosen"], label=html.escape(case.label))
+        await show(context.bot, chat_id, (Screen(text),), replace=query.message.message_id)
+    pending = chat.pending_message_id
+    queries.save_chat_state(
+        db, replace(chat, case_id=case.id, pending_message_id=None), old=stored
+    )
+    if pending is not None and context.services.settings.staff_chat_id is not None:
+        inbox.relay_from_family(
+            db, case_id=case.id, status=case.status, chat_id=chat_id, message_id=pending
+        )
+
+
 async def _relay_from_family(
     context: BotContext,
     message: Message,
-    case: tuple[int, str, str],
+    case: LinkedCase,
     *,
     edited: bool,
     language_code: str | None,
 ) -> None:
     """A linked family's message goes to their case's topic, unless it holds an identity
     code; staff are told either way."""
-    case_id, _reference, status = case
+    case_id, status = case.id, case.status
     db = current_unit()
     if context.services.settings.staff_chat_id is None:
         await _tell_family(context, message.chat_id, "offline", language_code)
@@ -188,6 +276,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _answer(query, None)
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
+    if (query.data or "").startswith(CHILD_BUTTON):
+        await _choose_child(context, query, chat_id)
+        return
     pressed = query.message.message_id if query.message else None
     await _converse(
         context,

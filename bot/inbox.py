@@ -14,6 +14,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -67,6 +68,15 @@ STAFF_NOTICES = {
         "🔑 A new one-time code for another guardian: <code>{code}</code>\n{link}\n"
         "Valid until {expires}."
     ),
+    # Translators: to staff, the caption of the QR code after /newcase; at most 1024 characters.
+    "case_opened": N_(
+        "📁 New case <b>{reference}</b> · {label}\n"
+        "Code for the family: <code>{code}</code>\n"
+        "Link: {link}\n"
+        "Valid until {expires}, once. The QR code opens the same link."
+    ),
+    # Translators: to staff, when /newcase was refused; {reason} says why (in English).
+    "case_refused": N_("The case was not opened: {reason}. Usage: /newcase label"),
     # Translators: to staff, in the case's topic, after /undo.
     "undone": N_("↩️ Taken back from the family: {count} message(s)."),
     # Translators: to staff, in the case's topic, when /undo finds nothing to take back.
@@ -94,6 +104,7 @@ STAFF_NOTICES = {
         "/status – the case's reference, status and guardians\n"
         "/close – end the conversation (the family is told) · /reopen\n"
         "/link – a new one-time code for another guardian\n"
+        "/newcase label – open a new case (anywhere in this group)\n"
         "/unlink – unlink every guardian (they are told)\n"
         "/undo – as a reply to your message: take it back from the family (48 h)\n"
         "/help – this list"
@@ -103,6 +114,12 @@ STAFF_NOTICES = {
 }
 
 FAMILY_NOTICES = {
+    # Translators: to a guardian of several children, above one button per child's case.
+    "which_child": N_(
+        "Which child is your message about? I will remember your choice; /child changes it."
+    ),
+    # Translators: after the guardian chose; {label} is the case's name given by staff.
+    "child_chosen": N_("✅ Your messages now go to your therapist about: {label}"),
     # Translators: to a parent writing outside office hours; {day} like "ma 30.11.", {time}
     # like "8.00".
     "off_hours": N_(
@@ -134,15 +151,22 @@ FAMILY_NOTICES = {
 }
 
 
-def cases_of(db: Connection, *, chat_id: int) -> list[tuple[int, str, str]]:
-    """The cases a chat is linked to: (id, reference, status), the latest link first."""
+@dataclass(frozen=True)
+class LinkedCase:
+    id: int
+    label: str
+    status: str
+
+
+def cases_of(db: Connection, *, chat_id: int) -> list[LinkedCase]:
+    """The cases a chat is linked to, the latest link first."""
     rows = db.execute(
-        select(_cases.c.id, _cases.c.reference, _cases.c.status)
+        select(_cases.c.id, _cases.c.label, _cases.c.status)
         .join(_guardians, _guardians.c.case_id == _cases.c.id)
         .where(_guardians.c.chat_id == chat_id)
         .order_by(_guardians.c.linked_at.desc())
     ).all()
-    return [(row.id, row.reference, row.status) for row in rows]
+    return [LinkedCase(row.id, row.label, row.status) for row in rows]
 
 
 def case_of_topic(db: Connection, *, topic_id: int) -> Any | None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import html
+import io
 import logging
 from datetime import timedelta
 from typing import Any
 
+import segno
 from sqlalchemy import delete, func, select, update
 from telegram import Message
 from telegram.error import BadRequest, Forbidden
 
 from bot import inbox
-from bot.cases import new_code
+from bot.cases import CaseError, new_code, open_case
 from bot.dialogs.base import Command
 from bot.outbox import enqueue
 from bot.services import BotContext
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 
 _cases = Case.__table__  # type: ignore[attr-defined]
 _relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
-KNOWN = {"help", "status", "note", "close", "reopen", "link", "unlink", "undo"}
+KNOWN = {"help", "status", "note", "close", "reopen", "link", "unlink", "undo", "newcase"}
 #: Telegram lets a bot delete its messages for 48 hours.
 UNDO_WINDOW = timedelta(hours=48)
 
@@ -38,6 +40,9 @@ async def staff_command(
         command = Command("help")
     if command.name == "note":
         return  # for staff only: nothing is sent or stored
+    if command.name == "newcase":
+        await _new_case(context, message, command.argument)
+        return
     if case is None:
         await _say(context, message, "no_case")
         return
@@ -87,6 +92,37 @@ async def staff_command(
         await _say(context, message, "reopened_by_staff")
     else:
         await _say(context, message, "help")
+
+
+async def _new_case(context: BotContext, message: Message, label: str) -> None:
+    """/newcase label: a case, its first code and link, and the link as a QR code."""
+    services = context.services
+    try:
+        issued = open_case(
+            current_unit(),
+            label=label,
+            secret=services.secret,
+            days=services.settings.link_code_days,
+        )
+    except CaseError as exc:
+        await _say(context, message, "case_refused", {"reason": str(exc)})
+        return
+    link = issued.link(services.bot_username or "")
+    expires = services.staff_translator.date(issued.expires_at)
+    image = io.BytesIO()
+    segno.make(link, error="m").save(image, kind="png", scale=8, border=4)
+    caption = services.staff_translator(
+        inbox.STAFF_NOTICES["case_opened"],
+        reference=html.escape(issued.reference),
+        label=html.escape(issued.label),
+        code=issued.code,
+        link=link,
+        expires=expires,
+    )
+    try:
+        await message.reply_photo(image.getvalue(), caption=caption)
+    except BadRequest as exc:
+        log.warning("could not post the new case: %s", exc.message)
 
 
 async def _undo(context: BotContext, message: Message, case: Any) -> None:

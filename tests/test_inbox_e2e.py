@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -61,6 +62,10 @@ async def linked_parent(
     await standin.wait_idle()
     await standin.wait_for(lambda: bool(staff_group(standin).topics))
     return parent, issued
+
+
+def topic_says(standin: BotApiStandIn, topic: int, text: str) -> bool:
+    return any(m.text == text for m in staff_group(standin).bot_messages(topic))
 
 
 def plain(html: str) -> str:
@@ -316,7 +321,7 @@ async def test_forget_unlinks_the_chat_and_tells_staff(
     await standin.wait_idle()
     parent.tap(translators["fi"]("Yes, erase"))
     forgot = translators["en"](STAFF_NOTICES["forgot"])
-    await standin.wait_for(lambda: staff_group(standin).last_bot_message(topic).text == forgot)
+    await standin.wait_for(lambda: topic_says(standin, topic, forgot))
 
 
 async def test_anonymous_admins_do_not_act_as_staff(
@@ -373,3 +378,90 @@ async def test_when_wrong_codes_pile_up_typed_codes_rest_and_staff_are_alerted(
     late.send_text(f"/start {issued.link_code}")  # links keep working
     await standin.wait_idle()
     assert late.last_bot_message().text == plain(translators["en"](OUTCOMES["linked"]))
+
+
+async def test_a_guardian_of_two_children_chooses_which_case_a_message_is_about(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, first = await linked_parent(standin, staffed_bot)
+    second = new_case(staffed_bot, label="Aino 2 v")
+    parent.send_text(f"/start {second.link_code}")
+    await standin.wait_idle()
+    sent = parent.send_text("Ainon asia")
+    await standin.wait_idle()
+    assert parent.last_bot_message().text == translators["fi"](FAMILY_NOTICES["which_child"])
+    assert [label for label, _ in parent.last_bot_message().buttons()] == ["Aino 2 v", "Eetu 4 kk"]
+    parent.tap("Aino")
+    await answered(standin, 1)
+    aino_topic = topic_of(standin, second.reference)
+    copied = [m.copied_from for m in staff_group(standin).messages(aino_topic) if m.copied_from]
+    assert copied == [(9001, sent["message_id"])]
+    parent.send_text("Ja vielä")
+    await answered(standin, 2)
+    assert len([m for m in staff_group(standin).messages(aino_topic) if m.copied_from]) == 2
+    assert first.reference != second.reference
+    parent.send_text("/child")
+    await standin.wait_idle()
+    assert parent.last_bot_message().text == translators["fi"](FAMILY_NOTICES["which_child"])
+
+
+async def test_a_relay_reaches_the_topic_within_two_seconds(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    parent, _issued = await linked_parent(standin, staffed_bot)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    parent.send_text("Nopeasti perille?")
+    await standin.wait_for(lambda: any(c.ok for c in standin.calls_to("copyMessage")))
+    assert loop.time() - started < 2.0
+
+
+async def test_a_family_that_blocked_the_bot_is_reported_to_the_topic(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    parent.block_bot()
+    therapist = standin.user(7001, language_code="fi")
+    staff_group(standin).send_text(therapist, "Huomenta!", thread_id=topic)
+    blocked = translators["en"](STAFF_NOTICES["blocked"])
+    await standin.wait_for(lambda: topic_says(standin, topic, blocked))
+
+
+async def test_a_timed_out_relay_is_not_sent_again_but_reported_uncertain(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    standin.delay("copyMessage", 7)  # longer than the bot waits for an answer
+    parent.send_text("Tuleeko tämä perille?")
+    uncertain = translators["en"](STAFF_NOTICES["uncertain"])
+    await standin.wait_for(lambda: topic_says(standin, topic, uncertain), timeout=15)
+    standin.delay("copyMessage", 0)
+    assert len(standin.calls_to("copyMessage")) == 1
+
+
+async def test_newcase_in_the_staff_group_gives_a_code_a_link_and_a_qr_code(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    therapist = standin.user(7001, language_code="fi")
+    staff_group(standin).send_text(therapist, "/newcase Eetu 4 kk")
+    await standin.wait_idle()
+    posted = standin.calls_to("sendPhoto")[-1]
+    assert posted.files, "the QR code is uploaded as a PNG"
+    assert next(iter(posted.files.values())).startswith(b"\x89PNG")
+    caption = posted.params["caption"]
+    code = caption.split("<code>")[1].split("</code>")[0]
+    parent = standin.user(9300, language_code="en")
+    parent.send_text("/start")
+    await standin.wait_idle()
+    parent.tap("already a customer")
+    await standin.wait_idle()
+    parent.tap("I have a code")
+    await standin.wait_idle()
+    parent.send_text(code)
+    await standin.wait_idle()
+    assert parent.last_bot_message().text == plain(translators["en"](OUTCOMES["linked"]))
+    staff_group(standin).send_text(therapist, "/newcase 131052-308T")
+    await standin.wait_idle()
+    assert "not opened" in staff_group(standin).last_bot_message().text

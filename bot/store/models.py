@@ -25,6 +25,10 @@ class Conversation(SQLModel, table=True):
     state: str = Field(default="main", max_length=64)
     #: The off-hours period (named by when it ends) this chat was last told about.
     off_hours_noted: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    #: For a guardian of several children: the case their messages go to.
+    case_id: int | None = Field(default=None, sa_type=BigInteger)
+    #: A message waiting for the guardian to say which child it is about.
+    pending_message_id: int | None = Field(default=None, sa_type=BigInteger)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
 

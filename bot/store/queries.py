@@ -29,6 +29,10 @@ class ChatState:
     state: str = "main"
     #: The off-hours period this chat was last told about (`bot.office_hours`).
     off_hours_noted: datetime | None = None
+    #: For a guardian of several children: the case their messages go to, and a message
+    #: waiting for that choice.
+    case_id: int | None = None
+    pending_message_id: int | None = None
 
 
 _SELECT_CONVERSATION = select(
@@ -37,6 +41,8 @@ _SELECT_CONVERSATION = select(
     _conversations.c.language_chosen,
     _conversations.c.state,
     _conversations.c.off_hours_noted,
+    _conversations.c.case_id,
+    _conversations.c.pending_message_id,
 ).where(_conversations.c.chat_id == bindparam("chat_id"))
 _INSERT_CONVERSATION = insert(_conversations)
 _UPDATE_CONVERSATION = (
@@ -47,6 +53,8 @@ _UPDATE_CONVERSATION = (
         language_chosen=bindparam("language_chosen"),
         state=bindparam("state"),
         off_hours_noted=bindparam("off_hours_noted"),
+        case_id=bindparam("case_id"),
+        pending_message_id=bindparam("pending_message_id"),
         updated_at=bindparam("updated_at"),
     )
 )
@@ -59,9 +67,7 @@ def chat_state(db: Connection, *, chat_id: int) -> ChatState | None:
     row = db.execute(_SELECT_CONVERSATION, {"chat_id": chat_id}).first()
     if row is None:
         return None
-    return ChatState(
-        row.chat_id, row.language, row.language_chosen, row.state, row.off_hours_noted
-    )
+    return ChatState(**row._asdict())
 
 
 def save_chat_state(db: Connection, new: ChatState, *, old: ChatState | None) -> None:
@@ -73,6 +79,8 @@ def save_chat_state(db: Connection, new: ChatState, *, old: ChatState | None) ->
         "language_chosen": new.language_chosen,
         "state": new.state,
         "off_hours_noted": new.off_hours_noted,
+        "case_id": new.case_id,
+        "pending_message_id": new.pending_message_id,
         "updated_at": utcnow(),
     }
     if old is None:
