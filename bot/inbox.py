@@ -311,23 +311,11 @@ class Inbox:
         except (BadRequest, Forbidden) as exc:
             log.info("could not mark a message delivered: %s", exc.message)
 
-        def record(db: Connection) -> None:
-            db.execute(
-                insert(_relayed).values(
-                    case_id=job["case_id"],
-                    direction="in",
-                    family_chat_id=job["chat_id"],
-                    family_message_id=job["message_id"],
-                    staff_message_id=copied.message_id,
-                    created_at=utcnow(),
-                )
-            )
+        return _remember_relay(
+            "in", job["case_id"], job["chat_id"], job["message_id"], copied.message_id
+        )
 
-        return record
-
-    async def send_to_family(
-        self, bot: Bot, job: dict[str, Any]
-    ) -> Callable[[Connection], None] | None:
+    async def send_to_family(self, bot: Bot, job: dict[str, Any]) -> Record:
         reply = (
             ReplyParameters(job["reply_to"], allow_sending_without_reply=True)
             if job.get("reply_to")
@@ -346,19 +334,9 @@ class Inbox:
                 db, "notify_staff", case_id=job["case_id"], notice="blocked", values={}
             )
 
-        def record(db: Connection) -> None:
-            db.execute(
-                insert(_relayed).values(
-                    case_id=job["case_id"],
-                    direction="out",
-                    family_chat_id=job["chat_id"],
-                    family_message_id=copied.message_id,
-                    staff_message_id=job["staff_message_id"],
-                    created_at=utcnow(),
-                )
-            )
-
-        return record
+        return _remember_relay(
+            "out", job["case_id"], job["chat_id"], copied.message_id, job["staff_message_id"]
+        )
 
     async def notify_staff(self, bot: Bot, job: dict[str, Any]) -> None:
         topic = await self._topic(bot, job["case_id"])
@@ -402,6 +380,30 @@ class Inbox:
                     .values(topic_id=topic.message_thread_id)
                 )
         return topic.message_thread_id
+
+
+def _remember_relay(
+    direction: str,
+    case_id: int,
+    family_chat_id: int,
+    family_message_id: int,
+    staff_message_id: int,
+) -> Record:
+    """What a relay leaves to record once sent: the ids of both sides, never the words."""
+
+    def record(db: Connection) -> None:
+        db.execute(
+            insert(_relayed).values(
+                case_id=case_id,
+                direction=direction,
+                family_chat_id=family_chat_id,
+                family_message_id=family_message_id,
+                staff_message_id=staff_message_id,
+                created_at=utcnow(),
+            )
+        )
+
+    return record
 
 
 def make_outbox(bot: Bot, inbox: Inbox, *, retry_base: float = 1.0) -> Outbox:

@@ -68,6 +68,17 @@ def topic_says(standin: BotApiStandIn, topic: int, text: str) -> bool:
     return any(m.text == text for m in staff_group(standin).bot_messages(topic))
 
 
+async def open_code_page(standin: BotApiStandIn, person: SimUser) -> None:
+    """An English-speaking parent goes to "I'm already a customer" → "I have a code"."""
+    for step in (
+        lambda: person.send_text("/start"),
+        lambda: person.tap("already a customer"),
+        lambda: person.tap("I have a code"),
+    ):
+        step()
+        await standin.wait_idle()
+
+
 def plain(html: str) -> str:
     return html.replace("<b>", "").replace("</b>", "").replace("<code>", "").replace("</code>", "")
 
@@ -120,12 +131,7 @@ async def test_wrong_typed_codes_are_limited_per_chat(
 ) -> None:
     _ = translators["en"]
     guesser = standin.user(9005, language_code="en")
-    guesser.send_text("/start")
-    await standin.wait_idle()
-    guesser.tap("already a customer")
-    await standin.wait_idle()
-    guesser.tap("I have a code")
-    await standin.wait_idle()
+    await open_code_page(standin, guesser)
     for attempt in range(WRONG_PER_CHAT + 1):
         guesser.send_text(f"WRONG{attempt:03d}")
         await standin.wait_idle()
@@ -361,12 +367,7 @@ async def test_when_wrong_codes_pile_up_typed_codes_rest_and_staff_are_alerted(
     issued = new_case(staffed_bot)
     for number in range(3):
         guesser = standin.user(9100 + number, language_code="en")
-        guesser.send_text("/start")
-        await standin.wait_idle()
-        guesser.tap("already a customer")
-        await standin.wait_idle()
-        guesser.tap("I have a code")
-        await standin.wait_idle()
+        await open_code_page(standin, guesser)
         guesser.send_text("WRONG123")
         await standin.wait_idle()
     resting = translators["en"](STAFF_NOTICES["codes_resting"])
@@ -453,12 +454,7 @@ async def test_newcase_in_the_staff_group_gives_a_code_a_link_and_a_qr_code(
     caption = posted.params["caption"]
     code = caption.split("<code>")[1].split("</code>")[0]
     parent = standin.user(9300, language_code="en")
-    parent.send_text("/start")
-    await standin.wait_idle()
-    parent.tap("already a customer")
-    await standin.wait_idle()
-    parent.tap("I have a code")
-    await standin.wait_idle()
+    await open_code_page(standin, parent)
     parent.send_text(code)
     await standin.wait_idle()
     assert parent.last_bot_message().text == plain(translators["en"](OUTCOMES["linked"]))
