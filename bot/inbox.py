@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -105,7 +105,7 @@ STAFF_NOTICES = {
         "/close – end the conversation (the family is told) · /reopen\n"
         "/link – a new one-time code for another guardian\n"
         "/newcase label – open a new case (anywhere in this group)\n"
-        "/unlink – unlink every guardian (they are told)\n"
+        "/unlink – unlink every guardian, or /unlink 2 the second in /status (they are told)\n"
         "/undo – as a reply to your message: take it back from the family (48 h)\n"
         "/help – this list"
     ),
@@ -174,8 +174,17 @@ def case_of_topic(db: Connection, *, topic_id: int) -> Any | None:
 
 
 def guardians_of(db: Connection, *, case_id: int) -> list[int]:
-    rows = db.execute(select(_guardians.c.chat_id).where(_guardians.c.case_id == case_id))
-    return [row.chat_id for row in rows]
+    """The chats linked to a case, in the order they linked (staff number them so)."""
+    return [chat_id for chat_id, _linked in guardian_links(db, case_id=case_id)]
+
+
+def guardian_links(db: Connection, *, case_id: int) -> list[tuple[int, datetime]]:
+    rows = db.execute(
+        select(_guardians.c.chat_id, _guardians.c.linked_at)
+        .where(_guardians.c.case_id == case_id)
+        .order_by(_guardians.c.linked_at, _guardians.c.chat_id)
+    )
+    return [(row.chat_id, row.linked_at) for row in rows]
 
 
 def unlink(db: Connection, *, chat_id: int | None = None, case_id: int | None = None) -> list[int]:

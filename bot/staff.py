@@ -48,12 +48,14 @@ async def staff_command(
         return
     db = current_unit()
     if command.name == "status":
-        guardians = len(inbox.guardians_of(db, case_id=case.id))
+        _ = context.services.staff_translator
+        links = inbox.guardian_links(db, case_id=case.id)
+        numbered = ", ".join(f"{n}: {_.date(at)}" for n, (_chat, at) in enumerate(links, 1))
         values = {
             "reference": case.reference,
             "label": case.label,
             "status": case.status,
-            "guardians": guardians,
+            "guardians": f"{len(links)} ({numbered})" if links else "0",
         }
         await _say(context, message, "status", values)
     elif command.name == "close":
@@ -79,7 +81,16 @@ async def staff_command(
             context, message, "new_code", {"code": issued.code, "link": link, "expires": expires}
         )
     elif command.name == "unlink":
-        chats = inbox.unlink(db, case_id=case.id)
+        chats = inbox.guardians_of(db, case_id=case.id)
+        if command.argument.isdigit() and 1 <= int(command.argument) <= len(chats):
+            chosen = chats[int(command.argument) - 1]
+            inbox.unlink(db, case_id=case.id, chat_id=chosen)
+            chats = [chosen]
+        elif command.argument:
+            await _say(context, message, "help")
+            return
+        else:
+            chats = inbox.unlink(db, case_id=case.id)
         for chat_id in chats:
             enqueue(db, "notify_family", chat_id=chat_id, notice="unlinked")
         await _say(context, message, "unlinked", {"count": len(chats)})

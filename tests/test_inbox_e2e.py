@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from botapi_standin import BotApiStandIn, SimGroup, SimUser
 from conftest import RunningBot
+from sqlalchemy import update
 
 from bot.cases import IssuedCode, open_case
 from bot.config import Settings
@@ -17,6 +19,7 @@ from bot.i18n import Translator
 from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES
 from bot.linking import WRONG_PER_CHAT
 from bot.store.database import make_engine, migrate, unit_of_work
+from bot.store.models import LinkCode, utcnow
 
 STAFF = -100555
 SECRET = "test-secret"
@@ -461,3 +464,53 @@ async def test_newcase_in_the_staff_group_gives_a_code_a_link_and_a_qr_code(
     staff_group(standin).send_text(therapist, "/newcase 131052-308T")
     await standin.wait_idle()
     assert "not opened" in staff_group(standin).last_bot_message().text
+
+
+async def test_an_expired_code_is_refused(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    issued = new_case(staffed_bot)
+    engine = make_engine(staffed_bot.settings.database_url)
+    with unit_of_work(engine) as db:
+        db.execute(update(LinkCode).values(expires_at=utcnow() - timedelta(minutes=1)))
+    engine.dispose()
+    parent = standin.user(9400, language_code="en")
+    parent.send_text(f"/start {issued.link_code}")
+    await standin.wait_idle()
+    assert parent.last_bot_message().text == plain(translators["en"](OUTCOMES["expired"]))
+
+
+async def test_a_family_edit_reaches_staff_as_a_marked_update(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    sent = parent.send_text("Tulemme tiistaina")
+    await answered(standin, 1)
+    parent.edit_text(sent["message_id"], "Tulemme torstaina")
+    edited = translators["en"](STAFF_NOTICES["edited"])
+    await standin.wait_for(lambda: topic_says(standin, topic, edited))
+    copies = [m.text for m in staff_group(standin).messages(topic) if m.copied_from]
+    assert copies == ["Tulemme tiistaina", "Tulemme torstaina"]
+
+
+async def test_one_guardian_can_be_unlinked_by_number(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    topic = topic_of(standin, issued.reference)
+    therapist = standin.user(7001, language_code="fi")
+    group = staff_group(standin)
+    group.send_text(therapist, "/link", thread_id=topic)
+    await standin.wait_idle()
+    link_code = group.last_bot_message(topic).text.split("start=")[1].split()[0]
+    second = standin.user(9011, language_code="en")
+    second.send_text(f"/start {link_code}")
+    await standin.wait_idle()
+    group.send_text(therapist, "/unlink 2", thread_id=topic)
+    unlinked = translators["en"](FAMILY_NOTICES["unlinked"])
+    await standin.wait_for(lambda: second.last_bot_message().text == unlinked)
+    assert parent.last_bot_message().text != translators["fi"](FAMILY_NOTICES["unlinked"])
+    group.send_text(therapist, "/status", thread_id=topic)
+    await standin.wait_idle()
+    assert "linked: 1 (1: " in group.last_bot_message(topic).text

@@ -1,0 +1,65 @@
+"""The inbox's rules that need no Telegram: identity codes, retention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.cases import open_case
+from bot.inbox import erase_closed_cases, holds_identity_code
+from bot.store.database import make_engine, migrate, unit_of_work
+from bot.store.models import Case, Guardian, RelayedMessage, utcnow
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("Eetun hetu 131052-308T", True),
+        ("131052A308T", True),  # 2000s
+        ("syntynyt 010594Y123W", True),  # a 1900s sign from 2023
+        ("020502E123T kiitos", True),  # a 2000s sign from 2023
+        ("131052-308X", False),  # wrong check character
+        ("puhelin 040 123 4567, aika 13.10.52 klo 8.30", False),
+    ],
+)
+def test_personal_identity_codes_are_found_by_their_checksum(text: str, held: bool) -> None:
+    assert holds_identity_code(text) is held
+
+
+def test_closed_cases_mappings_are_erased_after_the_retention(tmp_path: object) -> None:
+    engine = make_engine("sqlite:///otbot.sqlite3")
+    migrate(engine)
+    with unit_of_work(engine) as db:
+        old = open_case(db, label="Old", secret=b"s", days=1)
+        recent = open_case(db, label="Recent", secret=b"s", days=1)
+        ids = dict(db.execute(select(Case.reference, Case.id)).all())  # type: ignore[call-overload]
+        for reference, closed_days_ago in ((old.reference, 100), (recent.reference, 10)):
+            case_id = ids[reference]
+            db.execute(
+                update(Case)
+                .where(Case.id == case_id)
+                .values(status="closed", closed_at=utcnow() - timedelta(days=closed_days_ago))
+            )
+            db.execute(
+                Guardian.__table__.insert().values(  # type: ignore[attr-defined]
+                    case_id=case_id, chat_id=1, linked_at=utcnow()
+                )
+            )
+            db.execute(
+                RelayedMessage.__table__.insert().values(  # type: ignore[attr-defined]
+                    case_id=case_id,
+                    direction="in",
+                    family_chat_id=1,
+                    family_message_id=2,
+                    staff_message_id=3,
+                    created_at=utcnow(),
+                )
+            )
+    with unit_of_work(engine) as db:
+        assert erase_closed_cases(db, older_than=timedelta(days=90)) == 1
+        left = db.execute(select(Guardian.case_id, func.count()).group_by(Guardian.case_id)).all()  # type: ignore[call-overload]
+        assert [case_id for case_id, _n in left] == [ids[recent.reference]]
+        assert db.execute(select(func.count()).select_from(RelayedMessage)).scalar() == 1
+    engine.dispose()
