@@ -129,6 +129,7 @@ async def test_wrong_expired_and_used_codes(
     assert texts == [plain(_(OUTCOMES["used"])), plain(_(OUTCOMES["wrong"]))]
 
 
+@pytest.mark.both_databases
 async def test_wrong_typed_codes_are_limited_per_chat(
     standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
 ) -> None:
@@ -143,6 +144,7 @@ async def test_wrong_typed_codes_are_limited_per_chat(
     assert replies[-1] == plain(_(OUTCOMES["too many"]))
 
 
+@pytest.mark.both_databases
 async def test_messages_go_both_ways_as_the_service(
     standin: BotApiStandIn, staffed_bot: RunningBot
 ) -> None:
@@ -221,6 +223,7 @@ async def test_a_relay_that_meets_an_api_error_arrives_once(
     assert sum(1 for c in standin.calls_to("copyMessage") if c.ok) == 1
 
 
+@pytest.mark.both_databases
 async def test_a_relay_waiting_in_the_outbox_survives_a_restart(
     standin: BotApiStandIn, staffed_bot: RunningBot
 ) -> None:
