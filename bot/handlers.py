@@ -45,6 +45,13 @@ from bot.store.queries import ChatState
 log = logging.getLogger(__name__)
 
 CUSTOMER_CODE = State.CUSTOMER_CODE.value
+
+
+class Unread:
+    """Marks a chat state not read yet (None means read, and there is none)."""
+
+
+UNREAD = Unread()
 #: Callback data of a guardian's "which child" buttons: this prefix and the case's id.
 CHILD_BUTTON = "child:"
 
@@ -93,6 +100,8 @@ async def on_private_message(update: Update, context: BotContext) -> None:
         if stored and stored.state == CUSTOMER_CODE and isinstance(event, Text):
             await _link(context, update, event.text, typed=True)
             return
+        await _converse(context, chat.id, event, language_code=language_code, stored=stored)
+        return
     await _converse(context, chat.id, event, language_code=language_code)
 
 
@@ -299,11 +308,14 @@ async def _converse(
     pressed: int | None = None,
     query: CallbackQuery | None = None,
     decide: Callable[[DialogContext], Reply] | None = None,
+    stored: ChatState | Unread | None = UNREAD,
 ) -> None:
-    """Run the dialogs on an event (or take the reply `decide` makes), show it, save."""
+    """Run the dialogs on an event (or take the reply `decide` makes), show it, save.
+    `stored` is the chat's state when the caller has read it already."""
     services = context.services
     db = current_unit()
-    stored = queries.chat_state(db, chat_id=chat_id)
+    if isinstance(stored, Unread):
+        stored = queries.chat_state(db, chat_id=chat_id)
     chat = stored or ChatState(chat_id, language_for(language_code))
     dialog_context = services.dialog_context(chat.language)
     if decide is not None:

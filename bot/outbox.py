@@ -18,6 +18,7 @@ transactions take the same asyncio lock the intake holds for a unit of work.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -43,8 +44,13 @@ MAX_BACKOFF = 300.0
 TICK_SECONDS = 1.0
 
 
+#: Whether the unit of work running in this task has queued a job (see `Outbox.wake`).
+_queued: contextvars.ContextVar[bool] = contextvars.ContextVar("otbot_queued", default=False)
+
+
 def enqueue(db: Connection, kind: str, **payload: Any) -> None:
     """Record a job in the current unit of work; it is sent once that commits."""
+    _queued.set(True)
     db.execute(
         insert(_jobs).values(
             kind=kind,
@@ -80,8 +86,11 @@ class Outbox:
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
-        """A unit of work has committed: there may be jobs."""
-        self._wake.set()
+        """A unit of work has committed: wake the worker if it queued a job (most updates
+        queue none, and they should not cost the worker a look into the store)."""
+        if _queued.get():
+            _queued.set(False)
+            self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
