@@ -80,7 +80,8 @@ async def on_private_message(update: Update, context: BotContext) -> None:
             )
             return
     if not isinstance(event, Command):
-        linked = inbox.cases_of(db, chat_id=chat.id)
+        stored = queries.chat_state(db, chat_id=chat.id)
+        linked = inbox.cases_of(db, chat_id=chat.id) if stored and stored.linked else []
         if linked:
             case = _chosen_case(db, chat.id, linked)
             if case is None:
@@ -96,7 +97,6 @@ async def on_private_message(update: Update, context: BotContext) -> None:
                 context, message, case, edited=edited, language_code=language_code
             )
             return
-        stored = queries.chat_state(db, chat_id=chat.id)
         if stored and stored.state == CUSTOMER_CODE and isinstance(event, Text):
             await _link(context, update, event.text, typed=True)
             return

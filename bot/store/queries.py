@@ -7,12 +7,12 @@ handling should spend its time on the conversation, not on building SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
 
-from bot.store.models import Conversation, ProcessedUpdate, Setting, utcnow
+from bot.store.models import Conversation, Guardian, ProcessedUpdate, Setting, utcnow
 
 _conversations = Conversation.__table__  # type: ignore[attr-defined]
 _processed = ProcessedUpdate.__table__  # type: ignore[attr-defined]
@@ -33,8 +33,11 @@ class ChatState:
     #: waiting for that choice.
     case_id: int | None = None
     pending_message_id: int | None = None
+    #: Whether the chat is linked to a case (read with the state, never stored with it).
+    linked: bool = False
 
 
+_guardians = Guardian.__table__  # type: ignore[attr-defined]
 _SELECT_CONVERSATION = select(
     _conversations.c.chat_id,
     _conversations.c.language,
@@ -43,6 +46,10 @@ _SELECT_CONVERSATION = select(
     _conversations.c.off_hours_noted,
     _conversations.c.case_id,
     _conversations.c.pending_message_id,
+    exists()
+    .where(_guardians.c.chat_id == _conversations.c.chat_id)
+    .correlate(_conversations)
+    .label("linked"),
 ).where(_conversations.c.chat_id == bindparam("chat_id"))
 _INSERT_CONVERSATION = insert(_conversations)
 _UPDATE_CONVERSATION = (
@@ -72,7 +79,7 @@ def chat_state(db: Connection, *, chat_id: int) -> ChatState | None:
 
 def save_chat_state(db: Connection, new: ChatState, *, old: ChatState | None) -> None:
     """Store a chat's state; an unchanged one costs no write."""
-    if new == old:
+    if old is not None and replace(new, linked=old.linked) == old:
         return
     values = {
         "language": new.language,
