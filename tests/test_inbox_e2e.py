@@ -67,6 +67,19 @@ async def linked_parent(
     return parent, issued
 
 
+async def second_guardian(
+    standin: BotApiStandIn, topic: int, therapist: SimUser, user_id: int
+) -> SimUser:
+    """A therapist sends /link in the topic and another guardian opens the new link."""
+    staff_group(standin).send_text(therapist, "/link", thread_id=topic)
+    await standin.wait_idle()
+    notice = staff_group(standin).last_bot_message(topic).text
+    guardian = standin.user(user_id, language_code="en")
+    guardian.send_text(f"/start {notice.split('start=')[1].split()[0]}")
+    await standin.wait_idle()
+    return guardian
+
+
 def topic_says(standin: BotApiStandIn, topic: int, text: str) -> bool:
     return any(m.text == text for m in staff_group(standin).bot_messages(topic))
 
@@ -304,13 +317,7 @@ async def test_link_and_unlink_from_the_topic(
     topic = topic_of(standin, issued.reference)
     therapist = standin.user(7001, language_code="fi")
     group = staff_group(standin)
-    group.send_text(therapist, "/link", thread_id=topic)
-    await standin.wait_idle()
-    notice = group.last_bot_message(topic).text
-    link_code = notice.split("start=")[1].split()[0]
-    second = standin.user(9010, first_name="Mikko", language_code="en")
-    second.send_text(f"/start {link_code}")
-    await standin.wait_idle()
+    second = await second_guardian(standin, topic, therapist, 9010)
     assert second.last_bot_message().text == plain(translators["en"](OUTCOMES["linked"]))
     group.send_text(therapist, "/unlink", thread_id=topic)
     unlinked = translators["fi"](FAMILY_NOTICES["unlinked"])
@@ -504,12 +511,7 @@ async def test_one_guardian_can_be_unlinked_by_number(
     topic = topic_of(standin, issued.reference)
     therapist = standin.user(7001, language_code="fi")
     group = staff_group(standin)
-    group.send_text(therapist, "/link", thread_id=topic)
-    await standin.wait_idle()
-    link_code = group.last_bot_message(topic).text.split("start=")[1].split()[0]
-    second = standin.user(9011, language_code="en")
-    second.send_text(f"/start {link_code}")
-    await standin.wait_idle()
+    second = await second_guardian(standin, topic, therapist, 9011)
     group.send_text(therapist, "/unlink 2", thread_id=topic)
     unlinked = translators["en"](FAMILY_NOTICES["unlinked"])
     await standin.wait_for(lambda: second.last_bot_message().text == unlinked)
