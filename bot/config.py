@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=90, ge=1)
     office_hours: str = "mon-fri 08:00-16:00"
     link_code_days: int = Field(default=14, ge=1, le=365)
+    reminder_hours: str = "48,2"
+    quiet_hours: str = "21:00-08:00"
+    tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    send_rate: float = Field(default=30.0, gt=0)
 
     @field_validator("api_url")
     @classmethod
@@ -72,6 +76,22 @@ class Settings(BaseSettings):
         OfficeHours.parse(value, ZoneInfo("UTC"))
         return value
 
+    @field_validator("reminder_hours")
+    @classmethod
+    def _reminder_hours_readable(cls, value: str) -> str:
+        from bot.visits import parse_lead_hours
+
+        parse_lead_hours(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours_readable(cls, value: str) -> str:
+        from bot.office_hours import QuietHours
+
+        QuietHours.parse(value, ZoneInfo("UTC"))
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level_known(cls, value: str) -> str:
@@ -88,6 +108,13 @@ class Settings(BaseSettings):
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def reminder_leads(self) -> tuple[int, ...]:
+        """Hours before a visit when its reminders go out, longest first."""
+        from bot.visits import parse_lead_hours
+
+        return parse_lead_hours(self.reminder_hours)
 
     def require_token(self) -> str:
         if self.token is None or not self.token.get_secret_value().strip():

@@ -17,7 +17,7 @@ from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
-from bot import dialogs, inbox
+from bot import dialogs, family_visits, inbox
 from bot.dialogs import customer
 from bot.dialogs.base import (
     Button,
@@ -35,7 +35,7 @@ from bot.i18n import language_for
 from bot.inbox import LinkedCase
 from bot.linking import WRONG_FOR_EVERYONE, Outcome, link_by_code
 from bot.outbox import enqueue
-from bot.screens import show
+from bot.screens import answer, show
 from bot.services import BotContext
 from bot.staff import on_staff_edit, staff_command
 from bot.store import queries
@@ -45,6 +45,7 @@ from bot.store.queries import ChatState
 log = logging.getLogger(__name__)
 
 CUSTOMER_CODE = State.CUSTOMER_CODE.value
+MY_VISITS = State.MY_VISITS.value
 
 
 class Unread:
@@ -54,6 +55,8 @@ class Unread:
 UNREAD = Unread()
 #: Callback data of a guardian's "which child" buttons: this prefix and the case's id.
 CHILD_BUTTON = "child:"
+#: Callback data of the buttons under a visit (`bot.dialogs.visits`).
+VISIT_BUTTON = "visit:"
 
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -176,9 +179,9 @@ async def _choose_child(context: BotContext, query: CallbackQuery, chat_id: int)
     chat = stored or ChatState(chat_id, language_for(query.from_user.language_code))
     _ = context.services.translators[chat.language]
     if case is None:
-        await _answer(query, _(NOTICES["outdated"]))
+        await answer(query, _(NOTICES["outdated"]))
         return
-    await _answer(query, None)
+    await answer(query, None)
     if query.message is not None:
         text = _(inbox.FAMILY_NOTICES["child_chosen"], label=html.escape(case.label))
         await show(context.bot, chat_id, (Screen(text),), replace=query.message.message_id)
@@ -282,11 +285,14 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     if query.message is not None and query.message.chat.type != Chat.PRIVATE:
-        await _answer(query, None)
+        await answer(query, None)
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if (query.data or "").startswith(CHILD_BUTTON):
         await _choose_child(context, query, chat_id)
+        return
+    if (query.data or "").startswith(VISIT_BUTTON):
+        await family_visits.on_visit_button(context, query, chat_id)
         return
     pressed = query.message.message_id if query.message else None
     await _converse(
@@ -317,14 +323,16 @@ async def _converse(
     if isinstance(stored, Unread):
         stored = queries.chat_state(db, chat_id=chat_id)
     chat = stored or ChatState(chat_id, language_for(language_code))
-    dialog_context = services.dialog_context(chat.language)
+    dialog_context = services.dialog_context(chat.language, linked=chat.linked)
     if decide is not None:
         reply = decide(dialog_context)
     else:
         assert event is not None
         reply = dialogs.step(chat.state, event, dialog_context)
+    if reply.state == MY_VISITS:
+        reply = replace(reply, screens=family_visits.my_visits(db, services, chat))
     if query is not None:
-        await _answer(query, reply.notice)
+        await answer(query, reply.notice)
     await show(context.bot, chat_id, reply.screens, replace=pressed)
     if reply.erase:
         queries.forget_chat(db, chat_id=chat_id)
@@ -335,15 +343,6 @@ async def _converse(
     if reply.language:
         chat = replace(chat, language=reply.language, language_chosen=True)
     queries.save_chat_state(db, replace(chat, state=reply.state), old=stored)
-
-
-async def _answer(query: CallbackQuery, notice: str | None) -> None:
-    """Stop the button's spinner; a query already answered (a retried update) is fine."""
-    try:
-        await query.answer(notice)
-    except BadRequest as exc:
-        if "query is too old" not in exc.message.lower():
-            raise
 
 
 def message_event(message: Message, *, edited: bool = False) -> Event:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -28,6 +28,12 @@ DOMAIN = "bot"
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
     """Mark a text for the catalogs where it is defined as data; translate it when shown."""
     return message
+
+
+#: A day as people here write it before a time: "to 3.12.", "tors 3.12", "Thu 3 Dec".
+DAY_PATTERNS = {"fi": "EEE d.M.", "sv": "EEE d.M", "en": "EEE d MMM"}
+# Translators: a visit's day and time, like "to 3.12. klo 9.30" or "tors 3.12 kl. 9.30".
+MOMENT = N_("{day} at {time}")
 
 
 def language_for(language_code: str | None) -> str:
@@ -78,6 +84,12 @@ class Translator:
     def weekday_date(self, value: dt.date) -> str:
         """to 3.12. / tors 3 dec. / Thu, 3 Dec."""
         return format_skeleton("MMMEd", value, locale=self.locale)
+
+    def moment(self, value: dt.datetime) -> str:
+        """A visit's time, in the zone it is given in: "to 3.12. klo 9.30" / "tors 3.12
+        kl. 9.30" / "Thu 3 Dec at 9.30"."""
+        day = format_datetime(value, DAY_PATTERNS[self.language], locale=self.locale)
+        return self(MOMENT, day=day, time=self.time(value))
 
     def time(self, value: dt.time | dt.datetime) -> str:
         """9.30 in every language: the 24-hour clock as it is written in Finland."""

@@ -24,9 +24,10 @@ from telegram import Bot, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
 from bot.i18n import N_, Translator
-from bot.outbox import Outbox, enqueue
+from bot.outbox import enqueue
 from bot.store.database import unit_of_work
 from bot.store.models import Case, Guardian, LinkCode, RelayedMessage, utcnow
+from bot.visits import VISIT_NOTICES
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +108,13 @@ STAFF_NOTICES = {
         "/newcase label – open a new case (anywhere in this group)\n"
         "/unlink – unlink every guardian, or /unlink 2 the second in /status (they are told)\n"
         "/undo – as a reply to your message: take it back from the family (48 h)\n"
+        "/visit date time place [note] – book a visit · /visits – the case's visits "
+        "(/visit alone tells more)\n"
         "/help – this list"
     ),
     # Translators: to staff, when a command is used outside a case topic.
     "no_case": N_("This topic belongs to no case. Case topics are made by the bot."),
+    **VISIT_NOTICES,
 }
 
 FAMILY_NOTICES = {
@@ -413,14 +417,3 @@ def _remember_relay(
         )
 
     return record
-
-
-def make_outbox(bot: Bot, inbox: Inbox, *, retry_base: float = 1.0) -> Outbox:
-    return Outbox(
-        bot,
-        inbox.engine,
-        inbox.senders(),
-        on_uncertain=inbox.on_uncertain,
-        retry_base=retry_base,
-        store_lock=inbox.store_lock,
-    )

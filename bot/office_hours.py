@@ -62,3 +62,59 @@ class OfficeHours:
     def off_period(self, moment: datetime) -> datetime:
         """The off period a moment falls in, named by when it ends (the next opening)."""
         return self.next_opening(moment)
+
+
+_QUIET = re.compile(r"^\s*(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$")
+#: A reminder due in quiet hours goes out this long before they begin.
+QUIET_MARGIN = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """When no reminder is sent (`OTBOT_QUIET_HOURS`, in `OTBOT_TIMEZONE`); may pass midnight."""
+
+    begins: time
+    ends: time
+    zone: ZoneInfo
+
+    @classmethod
+    def parse(cls, text: str, zone: ZoneInfo) -> QuietHours | None:
+        """`21:00-08:00`; empty means no quiet hours."""
+        if not text.strip():
+            return None
+        match = _QUIET.match(text)
+        if match is None:
+            raise ValueError("write it like 21:00-08:00, or leave it empty")
+        try:
+            begins, ends = (time.fromisoformat(match[k].zfill(5)) for k in ("start", "end"))
+        except ValueError:
+            raise ValueError("write it like 21:00-08:00, or leave it empty") from None
+        if begins == ends:
+            raise ValueError("quiet hours must begin and end at different times")
+        return cls(begins, ends, zone)
+
+    def is_quiet(self, moment: datetime) -> bool:
+        now = moment.astimezone(self.zone).time()
+        if self.begins < self.ends:
+            return self.begins <= now < self.ends
+        return now >= self.begins or now < self.ends
+
+    def period(self, moment: datetime) -> tuple[datetime, datetime]:
+        """The quiet period a quiet moment falls in: when it began and when it ends."""
+        local = moment.astimezone(self.zone)
+        day = local.date()
+        if self.begins > self.ends and local.time() < self.ends:
+            day -= timedelta(days=1)
+        begins = datetime.combine(day, self.begins, self.zone)
+        end_day = day + timedelta(days=1) if self.begins > self.ends else day
+        return begins, datetime.combine(end_day, self.ends, self.zone)
+
+    def deliver_at(self, due: datetime, now: datetime) -> datetime:
+        """When to send something due at `due`, decided at `now`: as due, unless that falls
+        in quiet hours; then just before they begin, or when that has passed, as they end."""
+        if not self.is_quiet(due):
+            return due
+        begins, ends = self.period(due)
+        if now < begins:
+            return max(begins - QUIET_MARGIN, now)
+        return ends

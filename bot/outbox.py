@@ -48,14 +48,16 @@ TICK_SECONDS = 1.0
 _queued: contextvars.ContextVar[bool] = contextvars.ContextVar("otbot_queued", default=False)
 
 
-def enqueue(db: Connection, kind: str, **payload: Any) -> None:
-    """Record a job in the current unit of work; it is sent once that commits."""
+def enqueue(db: Connection, kind: str, *, priority: int = 0, **payload: Any) -> None:
+    """Record a job in the current unit of work; it is sent once that commits. Jobs of
+    priority 0 (relays, notices, answers) go before those of priority 1 (reminders)."""
     _queued.set(True)
     db.execute(
         insert(_jobs).values(
             kind=kind,
             payload=json.dumps(payload),
             attempts=0,
+            priority=priority,
             not_before=utcnow(),
             created_at=utcnow(),
         )
@@ -76,8 +78,12 @@ class Outbox:
         on_uncertain: Callable[[Connection, str, dict[str, Any]], None],
         retry_base: float = 1.0,
         store_lock: asyncio.Lock | None = None,
+        send_rate: float | None = None,
     ) -> None:
         self.bot = bot
+        #: At most this many jobs a second (`OTBOT_SEND_RATE`; Telegram allows about 30).
+        self.interval = 1.0 / send_rate if send_rate else 0.0
+        self._next_send = 0.0
         self.store_lock = store_lock or asyncio.Lock()
         self.engine = engine
         self.senders = senders
@@ -113,6 +119,7 @@ class Outbox:
         if job is None:
             return False
         job_id, kind, payload, attempts = job
+        await self._pace()
         try:
             record = await self.senders[kind](self.bot, payload)
         except RetryAfter as exc:
@@ -149,6 +156,16 @@ class Outbox:
                     record(db)
         return True
 
+    async def _pace(self) -> None:
+        """Wait so that sends keep to the send rate."""
+        if not self.interval:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._next_send - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._next_send = max(loop.time(), self._next_send) + self.interval
+
     def _claim(self) -> tuple[int, str, dict[str, Any], int] | None:
         """Take the next due job with a lease no other worker can take at the same time."""
         now = utcnow()
@@ -158,7 +175,7 @@ class Outbox:
                     _jobs.c.id, _jobs.c.kind, _jobs.c.payload, _jobs.c.attempts, _jobs.c.not_before
                 )
                 .where(_jobs.c.not_before <= now)
-                .order_by(_jobs.c.id)
+                .order_by(_jobs.c.priority, _jobs.c.id)
                 .limit(1)
             ).first()
             if row is None:

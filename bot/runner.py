@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -14,8 +15,9 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from bot.app import ALLOWED_UPDATES, BotApplication, build_application
 from bot.cases import load_secret
 from bot.config import Settings, SettingsError
+from bot.family_visits import VisitCards
 from bot.i18n import Translator, load_translators
-from bot.inbox import Inbox, erase_closed_cases, make_outbox
+from bot.inbox import Inbox, erase_closed_cases
 from bot.outbox import Outbox
 from bot.polling import Intake, Poller
 from bot.profile import publish_profile
@@ -23,6 +25,7 @@ from bot.services import Services
 from bot.store import queries
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import utcnow
+from bot.visits import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +76,21 @@ async def serve(
             housekeeping=housekeeping,
         )
         poller = Poller(intake, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout)
+        reminders = Reminders(
+            engine,
+            clock=clock,
+            quiet=services.quiet_hours,
+            tick_seconds=settings.tick_seconds,
+            store_lock=store_lock,
+            wake=outbox.wake,
+        )
         sending = asyncio.create_task(outbox.run(stop))
+        reminding = asyncio.create_task(reminders.run(stop))
         try:
             await poller.run(stop)
         finally:
             stop.set()
-            await sending
+            await asyncio.gather(sending, reminding)
     except InvalidToken:
         raise SettingsError(
             "the Bot API refused OTBOT_TOKEN (401 Unauthorized): check the token from BotFather"
@@ -115,8 +127,10 @@ async def _initialize(application: BotApplication, stop: asyncio.Event, retry_ba
 def _outbox(
     services: Services, application: BotApplication, retry_base: float, store_lock: asyncio.Lock
 ) -> Outbox:
-    """The outbox and what it sends; without a staff group it has nothing to send."""
+    """The outbox and its senders: visit messages always; the inbox's with a staff group."""
     staff_chat_id = services.settings.staff_chat_id
+    senders = VisitCards(services, store_lock).senders()
+    on_uncertain: Callable[[Connection, str, dict[str, Any]], None] = _nothing_uncertain
 
     def family_language(chat_id: int) -> Translator:
         with unit_of_work(services.engine) as db:
@@ -124,21 +138,34 @@ def _outbox(
         return services.translators[state.language if state else "fi"]
 
     if staff_chat_id is None:
-        return Outbox(
-            application.bot,
-            services.engine,
-            {},
-            on_uncertain=lambda *_: None,
+        senders["notify_staff"] = _no_staff_group
+    else:
+        inbox = Inbox(
+            staff_chat_id=staff_chat_id,
+            engine=services.engine,
+            staff=services.staff_translator,
+            family_language=family_language,
             store_lock=store_lock,
         )
-    inbox = Inbox(
-        staff_chat_id=staff_chat_id,
-        engine=services.engine,
-        staff=services.staff_translator,
-        family_language=family_language,
+        senders.update(inbox.senders())
+        on_uncertain = inbox.on_uncertain
+    return Outbox(
+        application.bot,
+        services.engine,
+        senders,
+        on_uncertain=on_uncertain,
+        retry_base=retry_base,
         store_lock=store_lock,
+        send_rate=services.settings.send_rate,
     )
-    return make_outbox(application.bot, inbox, retry_base=retry_base)
+
+
+def _nothing_uncertain(db: Connection, kind: str, payload: dict[str, Any]) -> None:
+    """A visit message that may not have arrived: the family still has "My visits"."""
+
+
+async def _no_staff_group(bot: object, job: dict[str, Any]) -> None:
+    log.info("no staff group is set: a %s notice was not sent", job.get("notice"))
 
 
 def _bot_username(services: Services, asked: str | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
 from bot.dialogs.base import Screen
@@ -59,3 +59,12 @@ async def _edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool
             return False
         raise
     return True
+
+
+async def answer(query: CallbackQuery, notice: str | None) -> None:
+    """Stop a button's spinner; a query already answered (a retried update) is fine."""
+    try:
+        await query.answer(notice)
+    except BadRequest as exc:
+        if "query is too old" not in exc.message.lower():
+            raise

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -14,8 +14,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.dialogs.base import DialogContext
 from bot.i18n import Translator
-from bot.office_hours import OfficeHours
+from bot.office_hours import OfficeHours, QuietHours
 from bot.store.models import utcnow
+
+if TYPE_CHECKING:
+    from bot.visits import ReminderPlan
 
 SERVICES_KEY = "otbot.services"
 
@@ -37,16 +40,29 @@ class Services:
     def office_hours(self) -> OfficeHours:
         return OfficeHours.parse(self.settings.office_hours, self.settings.zone)
 
+    @cached_property
+    def quiet_hours(self) -> QuietHours | None:
+        return QuietHours.parse(self.settings.quiet_hours, self.settings.zone)
+
+    @cached_property
+    def reminder_plan(self) -> ReminderPlan:
+        from bot.visits import ReminderPlan
+
+        return ReminderPlan(self.settings.reminder_leads, self.quiet_hours)
+
     @property
     def staff_translator(self) -> Translator:
         return self.translators[self.settings.staff_language]
 
-    def dialog_context(self, language: str) -> DialogContext:
-        """The dialogs' context in a language, made once."""
-        context = self._contexts.get(language)
+    def dialog_context(self, language: str, *, linked: bool = False) -> DialogContext:
+        """The dialogs' context in a language, for a chat linked to a case or not; made once."""
+        key = f"{language}:{linked}"
+        context = self._contexts.get(key)
         if context is None:
             values = {"privacy_url": self.settings.privacy_url}
-            context = self._contexts[language] = DialogContext(language, self.translators, values)
+            context = self._contexts[key] = DialogContext(
+                language, self.translators, values, linked=linked
+            )
         return context
 
 

@@ -1,4 +1,5 @@
-"""Commands therapists use in a case's topic: /help, /status, /note, /close, /reopen."""
+"""Commands therapists use in a case's topic: /help, /status, /note, /close, /reopen, /link,
+/unlink, /undo, /newcase, and the visit commands (`bot.staff_visits`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.cases import CaseError, new_code, open_case
 from bot.dialogs.base import Command
 from bot.outbox import enqueue
 from bot.services import BotContext
+from bot.staff_visits import visit_command
 from bot.store.database import current_unit
 from bot.store.models import Case, RelayedMessage, utcnow
 
@@ -25,7 +27,19 @@ log = logging.getLogger(__name__)
 
 _cases = Case.__table__  # type: ignore[attr-defined]
 _relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
-KNOWN = {"help", "status", "note", "close", "reopen", "link", "unlink", "undo", "newcase"}
+KNOWN = {
+    "help",
+    "status",
+    "note",
+    "close",
+    "reopen",
+    "link",
+    "unlink",
+    "undo",
+    "newcase",
+    "visit",
+    "visits",
+}
 #: Telegram lets a bot delete its messages for 48 hours.
 UNDO_WINDOW = timedelta(hours=48)
 
@@ -94,6 +108,9 @@ async def staff_command(
         for chat_id in chats:
             enqueue(db, "notify_family", chat_id=chat_id, notice="unlinked")
         await _say(context, message, "unlinked", {"count": len(chats)})
+    elif command.name in ("visit", "visits"):
+        notice, values = visit_command(context.services, case, command.name, command.argument)
+        await _say(context, message, notice, values)
     elif command.name == "undo":
         await _undo(context, message, case)
     elif command.name == "reopen":

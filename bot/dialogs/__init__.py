@@ -4,6 +4,7 @@ The main menu (`menu`) and the baby advice (`advice`) are each a state machine. 
 to the dialog that owns the pressed screen's state, typed text to the advice (urgent signs
 first), everything else to the menu. When a dialog moves to a state the other one shows
 (the menu's "Baby advice" button, the advice's "Main menu"), that dialog renders the page.
+"My visits" shows what the store holds, so the handler renders it (`bot.family_visits`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def step(stored_state: str, event: Event, context: DialogContext) -> Reply:
             reply = menu.press(data, context) or _outdated(stored_state, context)
         case _:
             reply = menu.step(stored_state, event, context)
-    if not reply.screens:
+    if not reply.screens and reply.state != menu.State.MY_VISITS.value:
         reply = replace(reply, screens=(render(reply.state, context),))
     return reply
 
@@ -34,7 +35,8 @@ def render(state: str, context: DialogContext) -> Screen:
     """The page of any dialog's state."""
     if advice.owns(state) and state in advice.STATES:
         return advice.render(state, context)
-    return menu.render(menu.known_state(state), context)
+    shown = menu.known_state(state)
+    return menu.render(menu.State.MAIN if shown is menu.State.MY_VISITS else shown, context)
 
 
 def _outdated(stored_state: str, context: DialogContext) -> Reply:

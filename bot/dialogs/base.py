@@ -100,6 +100,8 @@ class DialogContext:
     language: str
     translators: Mapping[str, Translator]
     values: Mapping[str, str] = field(default_factory=dict)
+    #: Whether the chat is linked to a case (its menu then offers "My visits").
+    linked: bool = False
     memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -114,7 +116,7 @@ class DialogContext:
         return screen
 
     def in_language(self, language: str) -> DialogContext:
-        return DialogContext(language, self.translators, self.values)
+        return DialogContext(language, self.translators, self.values, self.linked)
 
 
 class _Conversation:

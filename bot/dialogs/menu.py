@@ -45,10 +45,19 @@ class State(Enum):
     FORGET = "forget"
     ERASED = "erased"
     HELP = "help"
+    #: A linked family's upcoming visits: the handler shows them (`bot.family_visits`).
+    MY_VISITS = "visits"
 
 
 ABOUT_PAGES = [State.ABOUT_REFERRAL, State.ABOUT_VISITS, State.ABOUT_AFTER, State.ABOUT_MAISA]
-TOP_PAGES = [State.ABOUT, State.CUSTOMER, State.LANGUAGE, State.PRIVACY, State.HELP]
+TOP_PAGES = [
+    State.ABOUT,
+    State.CUSTOMER,
+    State.LANGUAGE,
+    State.PRIVACY,
+    State.HELP,
+    State.MY_VISITS,
+]
 
 
 def _offers_language(event: EventData) -> bool:
@@ -65,6 +74,7 @@ TRANSITIONS: list[dict[str, object]] = [
     {"trigger": "privacy", "source": "*", "dest": State.PRIVACY},
     {"trigger": "help", "source": "*", "dest": State.HELP},
     {"trigger": "forget", "source": "*", "dest": State.FORGET},
+    {"trigger": "my_visits", "source": "*", "dest": State.MY_VISITS},
     # Within "about occupational therapy".
     {"trigger": "referral", "source": State.ABOUT, "dest": State.ABOUT_REFERRAL},
     {"trigger": "visits", "source": State.ABOUT, "dest": State.ABOUT_VISITS},
@@ -96,6 +106,7 @@ COMMANDS = {
     "language": "language",
     "privacy": "privacy",
     "forget": "forget",
+    "visits": "my_visits",
 }
 
 MACHINE = Machine(
@@ -135,6 +146,8 @@ MAIN_ROWS = (
     (Link(N_("ℹ️ About occupational therapy"), "about"),),
     # Translators: main menu button for families who already have a case.
     (Link(N_("💬 I'm already a customer"), "customer"),),
+    # Translators: main menu button, shown to families linked to a case.
+    (Link(N_("📅 My visits"), "my_visits"),),
     (
         # Stays in all three languages so that anyone can find it.
         Link("🌐 Kieli · Språk · Language", "language", verbatim=True),
@@ -289,6 +302,7 @@ PAGES: dict[State, Page] = {
             "/language – change the language\n"
             "/privacy – privacy and your data\n"
             "/forget – erase your data from the bot\n"
+            "/visits – your child's visits (once this chat is linked to the case)\n"
             "/help – this help\n\n"
             "You can also use the buttons under my messages."
         ),
@@ -359,6 +373,7 @@ def render(state: State, context: DialogContext) -> Screen:
 def _render(state: State, context: DialogContext) -> Screen:
     _ = context.translate
     page = PAGES[state]
+    links = [row for row in page.rows if context.linked or row[0].trigger != "my_visits"]
     rows = [
         tuple(
             Button(
@@ -367,7 +382,7 @@ def _render(state: State, context: DialogContext) -> Screen:
             )
             for link in row
         )
-        for row in page.rows
+        for row in links
     ]
     if page.url is not None:
         label, value_name = page.url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime
+from sqlalchemy import BigInteger, Column, DateTime, Index, SmallInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -100,11 +100,15 @@ class RelayedMessage(SQLModel, table=True):
 class OutboxJob(SQLModel, table=True):
     """Something the bot must send because of a committed change; ids and keys only."""
 
+    __table_args__ = (Index("ix_outboxjob_order", "priority", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32)
     #: JSON of the job's ids and values (never a family's words).
     payload: str = Field(max_length=2000)
     attempts: int = 0
+    #: 0 goes first (relays, notices, answers); 1 waits behind it (reminders in bulk).
+    priority: int = Field(default=0, sa_type=SmallInteger)
     not_before: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
@@ -115,3 +119,31 @@ class LinkAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)
     at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class Visit(SQLModel, table=True):
+    """A visit of a case: when (UTC), where, a short note staff wrote, and its status
+    (`bot.visits.STATUSES`). A case has one visit per start time."""
+
+    __table_args__ = (UniqueConstraint("case_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="familycase.id", index=True, ondelete="CASCADE")
+    starts_at: datetime = Field(sa_column=_timestamp())
+    #: "clinic", "home" or "daycare".
+    place: str = Field(max_length=16)
+    note: str = Field(default="", max_length=200)
+    status: str = Field(default="scheduled", max_length=24)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder still to send: a row from booking until the scheduler claims it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    #: Hours before the visit it was planned for (`OTBOT_REMINDER_HOURS`).
+    lead_hours: int
+    #: When it goes out: the lead time, moved out of quiet hours.
+    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))

@@ -1,0 +1,178 @@
+"""A family and their visits in Telegram: the outbox's sender of visit messages
+(announcements and reminders), the answers to the visit buttons, and "My visits".
+
+The texts and buttons are `bot.dialogs.visits`; the store's side is `bot.visits`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+from telegram import Bot, CallbackQuery
+from telegram.error import Forbidden
+
+from bot import visits
+from bot.dialogs import visits as cards
+from bot.dialogs.base import DialogContext, Screen
+from bot.i18n import language_for
+from bot.outbox import enqueue
+from bot.screens import answer, keyboard, show
+from bot.services import BotContext, Services
+from bot.store import queries
+from bot.store.database import current_unit, unit_of_work
+from bot.store.models import Case
+from bot.store.queries import ChatState
+
+log = logging.getLogger(__name__)
+
+_cases = Case.__table__  # type: ignore[attr-defined]
+
+#: What the case's topic is told of a family's answer.
+STAFF_NOTICES = {
+    "confirm": "visit_confirmed",
+    "other": "visit_other_time",
+    "sure": "visit_cancelled",
+}
+
+
+def view_of(db: Connection, visit: visits.VisitRow, services: Services) -> cards.VisitView:
+    label = db.execute(select(_cases.c.label).where(_cases.c.id == visit.case_id)).scalar()
+    return cards.VisitView(
+        visit.id,
+        visit.starts_at.astimezone(services.settings.zone),
+        visit.place,
+        visit.note,
+        visit.status,
+        str(label or ""),
+        visits.is_first_visit(db, visit),
+    )
+
+
+class VisitCards:
+    """The outbox's sender of `visit_card` jobs: the visit is read when the message goes,
+    so it shows the visit as it is then (a reminder of a cancelled visit is not sent)."""
+
+    def __init__(self, services: Services, store_lock: asyncio.Lock) -> None:
+        self.services = services
+        self.store_lock = store_lock
+
+    def senders(self) -> dict[str, Any]:
+        return {"visit_card": self.send}
+
+    async def send(self, bot: Bot, job: dict[str, Any]) -> None:
+        services = self.services
+        reason = job["reason"]
+        async with self.store_lock:
+            with unit_of_work(services.engine) as db:
+                visit = visits.visit_by_id(db, job["visit_id"])
+                if visit is None:
+                    return
+                view = view_of(db, visit, services)
+                stored = queries.chat_state(db, chat_id=job["chat_id"])
+        if reason in ("booked", "moved", "reminder") and (
+            not visit.active or visit.starts_at <= services.clock()
+        ):
+            log.info("visit %s is no longer ahead; its %s message is not sent", visit.id, reason)
+            return
+        context = services.dialog_context(stored.language if stored else "fi")
+        if reason == "cancelled":
+            screen = cards.cancelled(view, context, by_family=False)
+        else:
+            previous = job.get("previous")
+            earlier = (
+                datetime.fromisoformat(previous).astimezone(services.settings.zone)
+                if previous
+                else None
+            )
+            screen = cards.card(view, context, reason=reason, previous=earlier)
+        try:
+            await bot.send_message(job["chat_id"], screen.text, reply_markup=keyboard(screen))
+        except Forbidden:
+            log.info("chat %s has blocked the bot; visit message not sent", job["chat_id"])
+
+
+async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
+    """A press of a button under a visit in a private chat. It acts only for a guardian of
+    the visit's case, only while the visit can still be answered so, and tells the topic
+    once."""
+    services = context.services
+    db = current_unit()
+    stored = queries.chat_state(db, chat_id=chat_id)
+    chat = stored or ChatState(chat_id, language_for(query.from_user.language_code))
+    dialog = services.dialog_context(chat.language)
+    _ = dialog.translate
+    pressed = cards.parse(query.data or "")
+    visit = (
+        visits.visit_of_guardian(db, visit_id=pressed.visit_id, chat_id=chat_id)
+        if pressed is not None and query.from_user.id == chat_id
+        else None
+    )
+    if pressed is None or visit is None:
+        await answer(query, _(cards.NOTICES["not_yours"]))
+        return
+    view = view_of(db, visit, services)
+    message_id = query.message.message_id if query.message else None
+    if pressed.stamp != view.stamp:
+        await answer(query, _(cards.NOTICES["moved"]))
+        await _edit(context, chat_id, message_id, cards.card(view, dialog))
+        return
+    refusal = cards.refusal(view, pressed.action, services.clock())
+    if refusal is not None:
+        await answer(query, _(cards.NOTICES[refusal]))
+        if refusal != "passed":
+            await _edit(context, chat_id, message_id, _current(view, dialog))
+        return
+    if pressed.action == "cancel":
+        await answer(query, None)
+        await _edit(context, chat_id, message_id, cards.ask_cancel(view, dialog))
+        return
+    if pressed.action == "keep":
+        await answer(query, None)
+        await _edit(context, chat_id, message_id, cards.card(view, dialog))
+        return
+    trigger = cards.ACTIONS[pressed.action]
+    assert trigger is not None
+    new = visits.answer(db, visit, trigger)
+    assert new is not None
+    view = replace(view, status=new.value)
+    staff = services.staff_translator
+    enqueue(
+        db,
+        "notify_staff",
+        case_id=visit.case_id,
+        notice=STAFF_NOTICES[pressed.action],
+        values={"when": staff.moment(view.starts_at)},
+    )
+    log.info("chat %s answered visit %s: %s", chat_id, visit.id, pressed.action)
+    await answer(query, _(cards.NOTICES[pressed.action]))
+    if pressed.action == "sure":
+        await _edit(context, chat_id, message_id, cards.cancelled(view, dialog, by_family=True))
+        return
+    await _edit(context, chat_id, message_id, cards.card(view, dialog))
+    if pressed.action == "other":
+        # The parent's next message is about this visit: it goes to this case's topic.
+        queries.save_chat_state(db, replace(chat, case_id=visit.case_id), old=stored)
+        await show(context.bot, chat_id, (cards.ask_times(dialog),))
+
+
+def _current(view: cards.VisitView, dialog: DialogContext) -> Screen:
+    if view.status == visits.Status.CANCELLED.value:
+        return cards.cancelled(view, dialog, by_family=False)
+    return cards.card(view, dialog)
+
+
+def my_visits(db: Connection, services: Services, chat: ChatState) -> tuple[Screen, ...]:
+    """The screens of "My visits" for a chat."""
+    dialog = services.dialog_context(chat.language)
+    upcoming = visits.upcoming_of_chat(db, chat_id=chat.chat_id, now=services.clock())
+    views = [view_of(db, visit, services) for visit in upcoming]
+    return tuple(cards.my_visits(views, dialog, linked=chat.linked))
+
+
+async def _edit(context: BotContext, chat_id: int, message_id: int | None, screen: Screen) -> None:
+    await show(context.bot, chat_id, (screen,), replace=message_id)

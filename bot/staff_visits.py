@@ -1,0 +1,102 @@
+"""The visit commands therapists use in a case's topic.
+
+`/visit 3.12.2026 9.30 home [note]` books, `/visits` lists the case's visits numbered, and
+`/visit move N <date> <time>`, `/visit cancel N`, `/visit done N`, `/visit noshow N` act on
+visit N of that list. Each returns the notice to answer with; `bot.staff` says it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import visits
+from bot.i18n import N_
+from bot.services import Services
+from bot.store.database import current_unit
+from bot.visit_input import parse_booking, parse_when
+from bot.visits import VISIT_NOTICES, BookingError, VisitRow
+
+Answer = tuple[str, dict[str, Any]]
+#: `/visit done N` and `/visit noshow N`: the machine's trigger for each.
+MARKS = {"done": "mark_done", "noshow": "mark_no_show"}
+
+
+def visit_command(services: Services, case: Any, name: str, argument: str) -> Answer:
+    """What `/visit ...` or `/visits` does in the topic of `case`."""
+    _ = services.staff_translator
+    try:
+        if name == "visits":
+            return _list(services, case)
+        action, _space, rest = argument.partition(" ")
+        if not argument:
+            return "visit_usage", {}
+        if action.lower() in ("move", "cancel", *MARKS):
+            return _act(services, case, action.lower(), rest)
+        return _book(services, case, argument)
+    except BookingError as exc:
+        return "visit_refused", {"reason": _(str(exc)), "usage": _(VISIT_NOTICES["visit_usage"])}
+
+
+def _book(services: Services, case: Any, argument: str) -> Answer:
+    now = services.clock()
+    booking = parse_booking(argument, now=now, zone=services.settings.zone)
+    booked = visits.book(
+        current_unit(),
+        case_id=case.id,
+        starts_at=booking.starts_at,
+        place=booking.place,
+        note=booking.note,
+        now=now,
+        plan=services.reminder_plan,
+    )
+    values = _describe(services, booked.visit)
+    if booked.outcome == "already":
+        return "visit_already", values
+    return ("visit_booked" if booked.told else "visit_booked_unlinked"), values
+
+
+def _act(services: Services, case: Any, action: str, rest: str) -> Answer:
+    db = current_unit()
+    number, _space, when = rest.strip().partition(" ")
+    listed = visits.case_visits(db, case_id=case.id)
+    if not number.isdigit() or not 1 <= int(number) <= len(listed):
+        raise BookingError(N_("give the number of the visit from /visits"))
+    visit = listed[int(number) - 1]
+    now = services.clock()
+    if action == "move":
+        date_text, _space, time_text = when.strip().partition(" ")
+        if not time_text:
+            raise BookingError(N_("write the date, the time and the place"))
+        starts_at = parse_when(date_text, time_text.strip(), now=now, zone=services.settings.zone)
+        visits.move(db, visit, starts_at=starts_at, now=now, plan=services.reminder_plan)
+        moved = VisitRow(visit.id, visit.case_id, starts_at, visit.place, visit.note, "scheduled")
+        return "visit_moved", {"number": number, **_describe(services, moved)}
+    if action == "cancel":
+        visits.cancel(db, visit, tell_family=visit.starts_at > now)
+        return "visit_cancelled_by_staff", {"number": number, **_describe(services, visit)}
+    new = visits.answer(db, visit, MARKS[action])
+    if new is None:
+        raise BookingError(N_("that visit is no longer active"))
+    _ = services.staff_translator
+    status = _(visits.STATUS_NAMES[new])
+    return "visit_marked", {"number": number, **_describe(services, visit), "status": status}
+
+
+def _list(services: Services, case: Any) -> Answer:
+    _ = services.staff_translator
+    listed = visits.case_visits(current_unit(), case_id=case.id)
+    if not listed:
+        return "visit_none", {"usage": _(VISIT_NOTICES["visit_usage"])}
+    lines = []
+    for number, visit in enumerate(listed, 1):
+        described = _describe(services, visit)
+        status = _(visits.STATUS_NAMES[visits.Status(visit.status)])
+        note = f" · {visit.note}" if visit.note else ""
+        lines.append(f"{number}. {described['when']} · {described['place']} · {status}{note}")
+    return "visit_list", {"reference": case.reference, "visits": "\n".join(lines)}
+
+
+def _describe(services: Services, visit: VisitRow) -> dict[str, Any]:
+    _ = services.staff_translator
+    local = visit.starts_at.astimezone(services.settings.zone)
+    return {"when": _.moment(local), "place": _(visits.PLACE_NAMES[visit.place])}

@@ -1,0 +1,151 @@
+"""Reading the dates, times and places staff write for visits, in the topic, on the command
+line and in the booking system's CSV export.
+
+Dates are Finnish (`3.12.2026`, `3.12.`, `3.12`) or ISO (`2026-12-03`); a date without a
+year is the next such date. Times are `9.30`, `09:30` or `9`. Places are words in any of the
+three languages (`bot.visits.PLACE_WORDS`). Times are local (`OTBOT_TIMEZONE`); what comes
+out is UTC. Errors are `BookingError`s whose message is a catalog text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from stdnum.fi import hetu
+
+from bot.i18n import N_
+from bot.visits import PLACE_WORDS, BookingError
+
+NOTE_LENGTH = 200
+_FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{4})?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?$")
+_IDENTITY_CODE = re.compile(r"\d{6}\s*[-+A-FU-Y]\s*\d{3}[0-9A-Y]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A visit as staff wrote it: its start (UTC), place and note."""
+
+    starts_at: datetime
+    place: str
+    note: str = ""
+
+
+def parse_date(text: str, *, today: date) -> date:
+    text = text.strip()
+    try:
+        if match := _ISO_DATE.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _FINNISH_DATE.match(text):
+            day, month = int(match[1]), int(match[2])
+            if match[3]:
+                return date(int(match[3]), month, day)
+            for year in (today.year, today.year + 1, today.year + 2):
+                try:
+                    candidate = date(year, month, day)
+                except ValueError:
+                    continue  # 29.2. in a year without it
+                if candidate >= today:
+                    return candidate
+            raise ValueError(text)
+    except ValueError:
+        pass
+    raise BookingError(N_("write the date like 3.12.2026 or 2026-12-03"))
+
+
+def parse_time(text: str) -> time:
+    match = _TIME.match(text.strip())
+    if match:
+        try:
+            return time(int(match[1]), int(match[2] or 0))
+        except ValueError:
+            pass
+    raise BookingError(N_("write the time like 9.30 or 09:30"))
+
+
+def parse_place(text: str) -> str:
+    place = PLACE_WORDS.get(text.strip().lower())
+    if place is None:
+        raise BookingError(N_("say where: clinic, home or daycare"))
+    return place
+
+
+def check_note(text: str) -> str:
+    """A note staff wrote for the family: short, on one line, without identity codes."""
+    note = " ".join(text.split())
+    if len(note) > NOTE_LENGTH:
+        raise BookingError(N_("the note is longer than 200 characters"))
+    if _IDENTITY_CODE.search(note) or any(hetu.is_valid(word) for word in note.split()):
+        raise BookingError(N_("the note looks like it holds a personal identity code"))
+    return note
+
+
+def local_start(day: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, zone).astimezone(UTC)
+
+
+def parse_when(date_text: str, time_text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
+    today = now.astimezone(zone).date()
+    return local_start(parse_date(date_text, today=today), parse_time(time_text), zone)
+
+
+def parse_booking(text: str, *, now: datetime, zone: ZoneInfo) -> Booking:
+    """`3.12.2026 9.30 home the note` → a Booking."""
+    words = text.split(maxsplit=3)
+    if len(words) < 3:
+        raise BookingError(N_("write the date, the time and the place"))
+    starts_at = parse_when(words[0], words[1], now=now, zone=zone)
+    note = check_note(words[3] if len(words) > 3 else "")
+    return Booking(starts_at, parse_place(words[2]), note)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One booking from a CSV file, or why its line could not be read."""
+
+    line: int
+    reference: str = ""
+    booking: Booking | None = None
+    problem: str = ""
+
+
+CSV_COLUMNS = ("reference", "date", "time", "place", "note")
+
+
+def read_csv(data: bytes, *, now: datetime, zone: ZoneInfo) -> Iterator[CsvRow]:
+    """The rows of a booking export: `reference, date, time, place, note`, separated by `;`
+    or `,` (whichever the first line has more of), UTF-8 with or without a BOM, with or
+    without a header line. Each row is read on its own: a bad one is reported by its line."""
+    text = data.decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for cells in reader:
+        line = reader.line_num
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if line == 1 and cells[0].lower() in ("reference", "viite", "referens"):
+            continue
+        if len(cells) < 4:
+            yield CsvRow(line, problem="expected reference, date, time, place and note")
+            continue
+        reference, date_text, time_text, place = cells[:4]
+        note = delimiter.join(cells[4:])
+        try:
+            booking = Booking(
+                parse_when(date_text, time_text, now=now, zone=zone),
+                parse_place(place),
+                check_note(note),
+            )
+        except BookingError as exc:
+            yield CsvRow(line, reference, problem=str(exc))
+            continue
+        yield CsvRow(line, reference.upper(), booking)

@@ -1,0 +1,543 @@
+"""Visits and their reminders.
+
+A visit belongs to a case: a start time (UTC in the store, `OTBOT_TIMEZONE` when shown), a
+place, a short note staff wrote and a status that moves only along `TRANSITIONS` (a
+`transitions` machine; `docs/visits.md` draws it). Booking, moving and cancelling plan the
+visit's reminders as rows (`Reminder`) and queue what the family and the case's topic are
+told, all in the caller's unit of work. The scheduler (`Reminders`) claims due rows and
+queues the reminder messages; the outbox sends them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from transitions import Machine
+
+from bot.dialogs.base import destination
+from bot.i18n import N_
+from bot.office_hours import QuietHours
+from bot.outbox import enqueue
+from bot.store.database import unit_of_work
+from bot.store.models import Case, Guardian, Reminder, Visit, utcnow
+
+log = logging.getLogger(__name__)
+
+_visits = Visit.__table__  # type: ignore[attr-defined]
+_reminders = Reminder.__table__  # type: ignore[attr-defined]
+_cases = Case.__table__  # type: ignore[attr-defined]
+_guardians = Guardian.__table__  # type: ignore[attr-defined]
+
+
+class Status(Enum):
+    SCHEDULED = "scheduled"
+    REMINDED = "reminded"
+    CONFIRMED = "confirmed"
+    RESCHEDULE = "reschedule_requested"
+    CANCELLED = "cancelled"
+    DONE = "done"
+    NO_SHOW = "no_show"
+
+
+#: A visit in one of these still takes place.
+ACTIVE = [Status.SCHEDULED, Status.REMINDED, Status.CONFIRMED, Status.RESCHEDULE]
+
+TRANSITIONS: list[dict[str, object]] = [
+    # The scheduler sent the first reminder.
+    {"trigger": "remind", "source": Status.SCHEDULED, "dest": Status.REMINDED},
+    # The family's answers.
+    {
+        "trigger": "confirm",
+        "source": [Status.SCHEDULED, Status.REMINDED, Status.RESCHEDULE],
+        "dest": Status.CONFIRMED,
+    },
+    {
+        "trigger": "ask_another_time",
+        "source": [Status.SCHEDULED, Status.REMINDED, Status.CONFIRMED],
+        "dest": Status.RESCHEDULE,
+    },
+    {"trigger": "cancel", "source": ACTIVE, "dest": Status.CANCELLED},
+    # Staff: a new time, a cancelled visit booked again, and afterwards how it went.
+    {"trigger": "move", "source": ACTIVE, "dest": Status.SCHEDULED},
+    {"trigger": "book_again", "source": Status.CANCELLED, "dest": Status.SCHEDULED},
+    {"trigger": "mark_done", "source": ACTIVE, "dest": Status.DONE},
+    {"trigger": "mark_no_show", "source": ACTIVE, "dest": Status.NO_SHOW},
+]
+
+MACHINE = Machine(
+    model=None,
+    states=Status,
+    transitions=TRANSITIONS,
+    initial=Status.SCHEDULED,
+    auto_transitions=False,
+)
+
+PLACES = ("clinic", "home", "daycare")
+#: The words staff may write for a place, in Finnish, Swedish and English.
+PLACE_WORDS = {
+    "vastaanotto": "clinic",
+    "mottagning": "clinic",
+    "clinic": "clinic",
+    "koti": "home",
+    "hem": "home",
+    "home": "home",
+    "päiväkoti": "daycare",
+    "daghem": "daycare",
+    "daycare": "daycare",
+}
+
+#: Names of the statuses in staff notices.
+STATUS_NAMES = {
+    # Translators: a visit's status, in the staff group.
+    Status.SCHEDULED: N_("booked"),
+    # Translators: a visit's status, in the staff group.
+    Status.REMINDED: N_("reminded"),
+    # Translators: a visit's status, in the staff group.
+    Status.CONFIRMED: N_("confirmed"),
+    # Translators: a visit's status, in the staff group.
+    Status.RESCHEDULE: N_("family asks for another time"),
+    # Translators: a visit's status, in the staff group.
+    Status.CANCELLED: N_("cancelled"),
+    # Translators: a visit's status, in the staff group.
+    Status.DONE: N_("done"),
+    # Translators: a visit's status, in the staff group.
+    Status.NO_SHOW: N_("no-show"),
+}
+#: Names of the places in staff notices.
+PLACE_NAMES = {
+    # Translators: a visit's place, in the staff group.
+    "clinic": N_("clinic"),
+    # Translators: a visit's place, in the staff group.
+    "home": N_("home"),
+    # Translators: a visit's place, in the staff group.
+    "daycare": N_("daycare"),
+}
+
+#: What the bot says about visits in a case's topic (in `OTBOT_STAFF_LANGUAGE`).
+VISIT_NOTICES = {
+    # Translators: to staff, after /visit; {when} like "to 3.12. klo 9.30", {place} a place.
+    "visit_booked": N_("📅 Visit booked: {when} · {place}. The family was told."),
+    # Translators: to staff, after /visit for a case no guardian has linked yet.
+    "visit_booked_unlinked": N_(
+        "📅 Visit booked: {when} · {place}. No guardian has linked yet: once one does, they "
+        'find the visit under "My visits" and get its reminders.'
+    ),
+    # Translators: to staff, when /visit names a time the case has a visit at already.
+    "visit_already": N_("The case already has a visit at {when}; nothing was booked."),
+    # Translators: to staff, about a visit booked on the command line or by import.
+    "visit_booked_outside": N_("📅 Visit booked in the booking system: {when} · {place}."),
+    # Translators: to staff, after /visit move.
+    "visit_moved": N_("📅 Visit {number} moved to {when}. The family was told."),
+    # Translators: to staff, after /visit cancel.
+    "visit_cancelled_by_staff": N_("✖️ Visit {number} ({when}) cancelled. The family was told."),
+    # Translators: to staff, after /visit done or /visit noshow; {status} is the new status.
+    "visit_marked": N_("Visit {number} ({when}): {status}."),
+    # Translators: to staff, when a /visit command could not be done; {reason} says why.
+    "visit_refused": N_("Nothing was changed: {reason}.\n\n{usage}"),
+    # Translators: to staff, the usage of /visit; keep the commands and their words.
+    "visit_usage": N_(
+        "Book a visit: /visit 3.12.2026 9.30 home [note]\n"
+        "The date also as 2026-12-03 or 3.12.; the place clinic, home or daycare (in any of "
+        "the three languages). The note is shown to the family.\n"
+        "/visits – the case's visits, numbered\n"
+        "/visit move N 4.12. 10.00 · /visit cancel N (the family is told)\n"
+        "/visit done N · /visit noshow N – after the visit"
+    ),
+    # Translators: to staff, the heading of /visits.
+    "visit_list": N_("Visits of {reference}:\n{visits}"),
+    # Translators: to staff, /visits when the case has none.
+    "visit_none": N_("The case has no visits yet.\n\n{usage}"),
+    # Translators: to staff, in the case's topic.
+    "visit_confirmed": N_("✅ The family confirmed the visit on {when}."),
+    # Translators: to staff, in the case's topic; the family's next message follows.
+    "visit_other_time": N_(
+        "🔁 The family needs another time for the visit on {when}. Their message with times "
+        "that suit them comes here."
+    ),
+    # Translators: to staff, in the case's topic.
+    "visit_cancelled": N_("✖️ The family cancelled the visit on {when}."),
+}
+
+
+def next_status(status: str, trigger: str) -> Status | None:
+    """Where `trigger` takes a visit in `status`; None when it cannot happen now."""
+    try:
+        current = Status(status)
+    except ValueError:
+        return None
+    moved: Status | None = destination(MACHINE, current, trigger)
+    return moved
+
+
+def is_active(status: str) -> bool:
+    return status in {s.value for s in ACTIVE}
+
+
+def parse_lead_hours(text: str) -> tuple[int, ...]:
+    """`48,2` → (48, 2): hours before a visit when reminders go out; empty means none."""
+    try:
+        hours = {int(part) for part in text.split(",") if part.strip()}
+    except ValueError:
+        raise ValueError("write whole hours separated by commas, like 48,2") from None
+    if any(not 1 <= h <= 24 * 14 for h in hours):
+        raise ValueError("each lead time must be 1 to 336 hours")
+    return tuple(sorted(hours, reverse=True))
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """When a visit's reminders go out: `OTBOT_REMINDER_HOURS`, out of `OTBOT_QUIET_HOURS`."""
+
+    leads: tuple[int, ...]
+    quiet: QuietHours | None
+
+    def due_times(self, starts_at: datetime, now: datetime) -> list[tuple[int, datetime]]:
+        """(lead hours, when to send) for each reminder still ahead. A lead time already
+        passed at booking gets none: the booking's own message tells the family."""
+        planned: dict[datetime, int] = {}
+        for lead in self.leads:
+            due = starts_at - timedelta(hours=lead)
+            if due <= now:
+                continue
+            send = self.quiet.deliver_at(due, now) if self.quiet else due
+            if send < starts_at:
+                planned.setdefault(send.astimezone(UTC), lead)
+        return sorted(((lead, due) for due, lead in planned.items()), key=lambda p: p[1])
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: int
+    case_id: int
+    starts_at: datetime
+    place: str
+    note: str
+    status: str
+
+    @property
+    def active(self) -> bool:
+        return is_active(self.status)
+
+
+_VISIT_COLUMNS = (
+    _visits.c.id,
+    _visits.c.case_id,
+    _visits.c.starts_at,
+    _visits.c.place,
+    _visits.c.note,
+    _visits.c.status,
+)
+
+
+def _row(row: object) -> VisitRow:
+    values = row._asdict()  # type: ignore[attr-defined]
+    values["starts_at"] = aware(values["starts_at"])
+    return VisitRow(**values)
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time as UTC (SQLite gives it back without its zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def case_visits(db: Connection, *, case_id: int) -> list[VisitRow]:
+    """A case's visits by start time: the list staff number with /visits."""
+    rows = db.execute(
+        select(*_VISIT_COLUMNS)
+        .where(_visits.c.case_id == case_id)
+        .order_by(_visits.c.starts_at, _visits.c.id)
+    )
+    return [_row(row) for row in rows]
+
+
+def visit_by_id(db: Connection, visit_id: int) -> VisitRow | None:
+    row = db.execute(select(*_VISIT_COLUMNS).where(_visits.c.id == visit_id)).first()
+    return _row(row) if row is not None else None
+
+
+def visit_of_guardian(db: Connection, *, visit_id: int, chat_id: int) -> VisitRow | None:
+    """A visit, if the chat is a guardian of its case."""
+    row = db.execute(
+        select(*_VISIT_COLUMNS)
+        .join(_guardians, _guardians.c.case_id == _visits.c.case_id)
+        .where(_visits.c.id == visit_id, _guardians.c.chat_id == chat_id)
+    ).first()
+    return _row(row) if row is not None else None
+
+
+def upcoming_of_chat(db: Connection, *, chat_id: int, now: datetime) -> list[VisitRow]:
+    """The visits still ahead of every case the chat is linked to, soonest first."""
+    rows = db.execute(
+        select(*_VISIT_COLUMNS)
+        .join(_guardians, _guardians.c.case_id == _visits.c.case_id)
+        .where(
+            _guardians.c.chat_id == chat_id,
+            _visits.c.starts_at > now,
+            _visits.c.status.in_([s.value for s in ACTIVE]),
+        )
+        .order_by(_visits.c.starts_at, _visits.c.id)
+    )
+    return [_row(row) for row in rows]
+
+
+def is_first_visit(db: Connection, visit: VisitRow) -> bool:
+    """Whether no earlier visit of the case took place or still stands."""
+    earlier = db.execute(
+        select(_visits.c.id)
+        .where(
+            _visits.c.case_id == visit.case_id,
+            _visits.c.starts_at < visit.starts_at,
+            _visits.c.status != Status.CANCELLED.value,
+        )
+        .limit(1)
+    ).first()
+    return earlier is None
+
+
+def guardian_chats(db: Connection, *, case_id: int) -> list[int]:
+    return [
+        row.chat_id
+        for row in db.execute(
+            select(_guardians.c.chat_id)
+            .where(_guardians.c.case_id == case_id)
+            .order_by(_guardians.c.linked_at, _guardians.c.chat_id)
+        )
+    ]
+
+
+class BookingError(Exception):
+    """A booking, move or cancellation that cannot be done; the message is one line, and a
+    catalog text (staff see it translated)."""
+
+
+@dataclass(frozen=True)
+class Booked:
+    visit: VisitRow
+    #: "booked", "again" (a cancelled visit at the same time booked again) or "already".
+    outcome: str
+    #: How many guardians were told.
+    told: int
+
+
+def book(
+    db: Connection,
+    *,
+    case_id: int,
+    starts_at: datetime,
+    place: str,
+    note: str,
+    now: datetime,
+    plan: ReminderPlan,
+) -> Booked:
+    """Book a visit; the same case and start time is the same visit (booked once)."""
+    if place not in PLACES:
+        raise BookingError(N_("say where: clinic, home or daycare"))
+    if starts_at <= now:
+        raise BookingError(N_("that time has already passed"))
+    existing = db.execute(
+        select(*_VISIT_COLUMNS).where(
+            _visits.c.case_id == case_id, _visits.c.starts_at == starts_at
+        )
+    ).first()
+    if existing is not None:
+        visit = _row(existing)
+        if visit.status != Status.CANCELLED.value:
+            return Booked(visit, "already", 0)
+        _set(db, visit.id, Status.SCHEDULED, place=place, note=note)
+        outcome = "again"
+    else:
+        visit_id = db.execute(
+            insert(_visits).values(
+                case_id=case_id,
+                starts_at=starts_at,
+                place=place,
+                note=note,
+                status=Status.SCHEDULED.value,
+                created_at=now,
+                updated_at=now,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        outcome = "booked"
+        visit = VisitRow(visit_id, case_id, starts_at, place, note, Status.SCHEDULED.value)
+    visit = VisitRow(visit.id, case_id, starts_at, place, note, Status.SCHEDULED.value)
+    _plan_reminders(db, visit, now=now, plan=plan)
+    told = _tell_family(db, visit, "booked")
+    return Booked(visit, outcome, told)
+
+
+def move(
+    db: Connection, visit: VisitRow, *, starts_at: datetime, now: datetime, plan: ReminderPlan
+) -> int:
+    """Give a visit a new time; the family is told. Returns how many guardians were told."""
+    if next_status(visit.status, "move") is None:
+        raise BookingError(N_("that visit is no longer active"))
+    if starts_at <= now:
+        raise BookingError(N_("that time has already passed"))
+    clash = db.execute(
+        select(_visits.c.id).where(
+            _visits.c.case_id == visit.case_id,
+            _visits.c.starts_at == starts_at,
+            _visits.c.id != visit.id,
+        )
+    ).first()
+    if clash is not None:
+        raise BookingError(N_("the case already has a visit at that time"))
+    _set(db, visit.id, Status.SCHEDULED, starts_at=starts_at)
+    moved = VisitRow(visit.id, visit.case_id, starts_at, visit.place, visit.note, "scheduled")
+    _plan_reminders(db, moved, now=now, plan=plan)
+    return _tell_family(db, moved, "moved", previous=visit.starts_at.isoformat())
+
+
+def cancel(db: Connection, visit: VisitRow, *, tell_family: bool) -> int:
+    """Cancel a visit and its reminders; returns how many guardians were told."""
+    if next_status(visit.status, "cancel") is None:
+        raise BookingError(N_("that visit is no longer active"))
+    _set(db, visit.id, Status.CANCELLED)
+    db.execute(delete(_reminders).where(_reminders.c.visit_id == visit.id))
+    return _tell_family(db, visit, "cancelled") if tell_family else 0
+
+
+def answer(db: Connection, visit: VisitRow, trigger: str) -> Status | None:
+    """Move a visit by `trigger` (a family's answer, or staff marking it); None when that
+    cannot happen in its status."""
+    new = next_status(visit.status, trigger)
+    if new is None:
+        return None
+    _set(db, visit.id, new)
+    if new not in ACTIVE:
+        db.execute(delete(_reminders).where(_reminders.c.visit_id == visit.id))
+    return new
+
+
+def _set(db: Connection, visit_id: int, status: Status, **values: object) -> None:
+    db.execute(
+        update(_visits)
+        .where(_visits.c.id == visit_id)
+        .values(status=status.value, updated_at=utcnow(), **values)
+    )
+
+
+def _plan_reminders(db: Connection, visit: VisitRow, *, now: datetime, plan: ReminderPlan) -> None:
+    db.execute(delete(_reminders).where(_reminders.c.visit_id == visit.id))
+    due = plan.due_times(visit.starts_at, now)
+    if due:
+        db.execute(
+            insert(_reminders),
+            [{"visit_id": visit.id, "lead_hours": lead, "due_at": at} for lead, at in due],
+        )
+
+
+def _tell_family(
+    db: Connection, visit: VisitRow, reason: str, *, previous: str | None = None
+) -> int:
+    chats = guardian_chats(db, case_id=visit.case_id)
+    for chat_id in chats:
+        enqueue(
+            db, "visit_card", visit_id=visit.id, chat_id=chat_id, reason=reason, previous=previous
+        )
+    return len(chats)
+
+
+def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
+    """Claim up to `limit` due reminders and queue their messages; returns how many were
+    claimed. A visit's reminders due together make one message, and a visit already begun
+    or no longer active gets none. The claimed rows are deleted in the same transaction as
+    the messages are queued, so a reminder is sent once even with several processes
+    (PostgreSQL skips rows another process has locked; SQLite has one writer)."""
+    query = (
+        select(_reminders.c.id, _reminders.c.visit_id)
+        .where(_reminders.c.due_at <= now)
+        .order_by(_reminders.c.due_at, _reminders.c.id)
+        .limit(limit)
+    )
+    if db.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = db.execute(query).all()
+    if not claimed:
+        return 0
+    visit_ids = sorted({row.visit_id for row in claimed})
+    taken = db.execute(delete(_reminders).where(_reminders.c.id.in_([r.id for r in claimed])))
+    if taken.rowcount != len(claimed):
+        raise RuntimeError("another process claimed the same reminders")
+    # A visit's other reminders that are due too go with this one message.
+    db.execute(
+        delete(_reminders).where(_reminders.c.visit_id.in_(visit_ids), _reminders.c.due_at <= now)
+    )
+    rows = db.execute(
+        select(_visits.c.id, _visits.c.status, _guardians.c.chat_id)
+        .join(_guardians, _guardians.c.case_id == _visits.c.case_id)
+        .where(
+            _visits.c.id.in_(visit_ids),
+            _visits.c.starts_at > now,
+            _visits.c.status.in_([s.value for s in ACTIVE]),
+        )
+        .order_by(_visits.c.id, _guardians.c.chat_id)
+    ).all()
+    reminded = set()
+    for row in rows:
+        enqueue(
+            db, "visit_card", priority=1, visit_id=row.id, chat_id=row.chat_id, reason="reminder"
+        )
+        if row.status == Status.SCHEDULED.value and row.id not in reminded:
+            _set(db, row.id, Status.REMINDED)
+        reminded.add(row.id)
+    return len(claimed)
+
+
+class Reminders:
+    """The scheduler: every `OTBOT_TICK_SECONDS`, claim the due reminders in batches and wake
+    the outbox. Nothing goes out in quiet hours; what falls due then waits for their end."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], datetime],
+        quiet: QuietHours | None,
+        tick_seconds: float,
+        store_lock: asyncio.Lock,
+        wake: Callable[[], None],
+        batch: int = 500,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.quiet = quiet
+        self.tick_seconds = tick_seconds
+        self.store_lock = store_lock
+        self.wake = wake
+        self.batch = batch
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("claiming due reminders failed; trying again next tick")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.tick_seconds)
+
+    async def tick(self) -> int:
+        """Claim every due reminder now; returns how many were claimed."""
+        now = self.clock()
+        if self.quiet is not None and self.quiet.is_quiet(now):
+            return 0
+        total = 0
+        while True:
+            async with self.store_lock:
+                with unit_of_work(self.engine) as db:
+                    claimed = claim_due_reminders(db, now=now, limit=self.batch)
+            self.wake()
+            total += claimed
+            if claimed < self.batch:
+                break
+            await asyncio.sleep(0)
+        if total:
+            log.info("claimed %d due reminders", total)
+        return total
