@@ -146,6 +146,11 @@ def list_cases(db: Connection) -> list[CaseSummary]:
     ]
 
 
+def find_case(db: Connection, *, reference: str) -> Case:
+    """The case with a reference (any letter case); a CaseError when there is none."""
+    return _find(Session(bind=db), reference)
+
+
 def _find(session: Session, reference: str) -> Case:
     case = session.exec(select(Case).where(Case.reference == reference.strip().upper())).first()
     if case is None:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from bot.cases import IssuedCode
+    from bot.services import Services
+    from bot.visits import VisitRow
 
 app = typer.Typer(
     help="otbot: the Telegram bot of Helsinki's paediatric occupational therapy.",
@@ -30,6 +32,11 @@ i18n_app = typer.Typer(help="Keep the translation catalogs in locales/.", no_arg
 app.add_typer(i18n_app, name="i18n")
 case_app = typer.Typer(help="Open, list and close cases; make link codes.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
+
+visit_app = typer.Typer(
+    help="Book, list and cancel visits; import a day's bookings.", no_args_is_help=True
+)
+app.add_typer(visit_app, name="visit")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -120,6 +127,118 @@ def case_close(reference: str) -> None:
     typer.echo(f"closed {case.reference}")
 
 
+@visit_app.command("add")
+def visit_add(
+    reference: str,
+    at: Annotated[str, typer.Option(help="Local start time, like 2026-12-03T09:30.")],
+    place: Annotated[str, typer.Option(help="clinic, home or daycare (or koti, hem, ...).")],
+    note: Annotated[str, typer.Option(help="A short note the family sees.")] = "",
+) -> None:
+    """Book a visit for a case; the family is told at once (by the running bot)."""
+    from bot.staff_visits import book_outside
+    from bot.visit_input import Booking, check_note, parse_place, parse_when
+
+    with _services() as (db, services):
+        day, _t, clock = at.strip().replace(" ", "T").partition("T")
+        now = services.clock()
+        when = parse_when(day, clock, now=now, zone=services.settings.zone)
+        booking = Booking(when, parse_place(place), check_note(note))
+        booked = book_outside(services, db, reference, booking)
+    typer.echo(f"{booked.outcome} visit {booked.visit.id}: {_visit_line(booked.visit, services)}")
+
+
+@visit_app.command("list")
+def visit_list(
+    reference: Annotated[
+        str | None, typer.Argument(help="A case; without it, every case.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List visits: id, case, local start, place, status, note. Without a case, the visits
+    still ahead of every case."""
+    from bot.cases import find_case
+    from bot.visits import case_visits, upcoming_visits
+
+    with _services() as (db, services):
+        if reference:
+            case = find_case(db, reference=reference)
+            assert case.id is not None
+            listed = [(case.reference, v) for v in case_visits(db, case_id=case.id)]
+        else:
+            listed = upcoming_visits(db, now=services.clock())
+    if as_json:
+        rows = [
+            {
+                "id": v.id,
+                "reference": ref,
+                "starts_at": v.starts_at.astimezone(services.settings.zone).isoformat(),
+                "place": v.place,
+                "status": v.status,
+                "note": v.note,
+            }
+            for ref, v in listed
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for ref, visit in listed:
+        typer.echo(f"{visit.id}\t{ref}\t{_visit_line(visit, services)}")
+
+
+@visit_app.command("cancel")
+def visit_cancel(visit_id: int) -> None:
+    """Cancel a visit; the family is told if it is still ahead."""
+    from bot.cases import CaseError
+    from bot.visits import cancel, visit_by_id
+
+    with _services() as (db, services):
+        visit = visit_by_id(db, visit_id)
+        if visit is None:
+            raise CaseError(f"no visit {visit_id}")
+        cancel(db, visit, tell_family=visit.starts_at > services.clock())
+    typer.echo(f"cancelled visit {visit_id}")
+
+
+@visit_app.command("import")
+def visit_import(
+    file: Annotated[Path, typer.Argument(help="CSV: reference, date, time, place, note.")],
+) -> None:
+    """Import a day's bookings from the booking system's CSV export. Good rows are booked
+    (a visit already booked is left as it is); each bad row is reported by its line, and
+    the exit status is then 1."""
+    from bot.cases import CaseError
+    from bot.staff_visits import book_outside
+    from bot.visit_input import read_csv
+    from bot.visits import BookingError
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror}")
+    counts = {"booked": 0, "again": 0, "already": 0}
+    bad = 0
+    with _services() as (db, services):
+        try:
+            rows = list(read_csv(data, now=services.clock(), zone=services.settings.zone))
+        except UnicodeDecodeError:
+            _fail(f"{file} is not UTF-8 text")
+        for row in rows:
+            problem = row.problem
+            if row.booking is not None:
+                try:  # a refused row is refused before anything of it is written
+                    counts[book_outside(services, db, row.reference, row.booking).outcome] += 1
+                except (CaseError, BookingError) as exc:
+                    problem = str(exc)
+            if problem:
+                bad += 1
+                print(f"{file.name}, line {row.line}: {problem}", file=sys.stderr)
+    typer.echo(
+        f"booked {counts['booked'] + counts['again']}, already booked {counts['already']}, "
+        f"bad rows {bad}"
+    )
+    if bad:
+        raise typer.Exit(1)
+
+
 @i18n_app.command("update")
 def i18n_update() -> None:
     """Extract the texts from the code into locales/bot.pot and merge them into each catalog."""
@@ -156,20 +275,38 @@ def diagram() -> None:
 
 @contextmanager
 def _store() -> Iterator[Connection]:
-    """One unit of work on the migrated store; a CaseError is one line and exit status 1."""
+    """One unit of work on the migrated store; a refused case or visit operation is one
+    line and exit status 1."""
     from bot.cases import CaseError
     from bot.store.database import make_engine, migrate, unit_of_work
+    from bot.visits import BookingError
 
     engine = make_engine(_settings().database_url)
     try:
         migrate(engine)
         with unit_of_work(engine) as db:
             yield db
-    except CaseError as exc:
+    except (CaseError, BookingError) as exc:
         print(f"otbot: {exc}", file=sys.stderr)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _services() -> Iterator[tuple[Connection, Services]]:
+    """A unit of work on the store, with the services booking needs."""
+    from bot.i18n import load_translators
+    from bot.services import Services
+
+    with _store() as db:
+        yield db, Services(_settings(), db.engine, load_translators())
+
+
+def _visit_line(visit: VisitRow, services: Services) -> str:
+    local = visit.starts_at.astimezone(services.settings.zone)
+    note = f"\t{visit.note}" if visit.note else ""
+    return f"{local:%Y-%m-%d %H:%M}\t{visit.place}\t{visit.status}{note}"
 
 
 def _print_code(

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot import visits
+from bot.cases import CaseError, find_case
 from bot.i18n import N_
+from bot.outbox import enqueue
 from bot.services import Services
 from bot.store.database import current_unit
-from bot.visit_input import parse_booking, parse_when
-from bot.visits import VISIT_NOTICES, BookingError, VisitRow
+from bot.visit_input import Booking, parse_booking, parse_when
+from bot.visits import VISIT_NOTICES, Booked, BookingError, VisitRow
 
 Answer = tuple[str, dict[str, Any]]
 #: `/visit done N` and `/visit noshow N`: the machine's trigger for each.
@@ -100,3 +102,29 @@ def _describe(services: Services, visit: VisitRow) -> dict[str, Any]:
     _ = services.staff_translator
     local = visit.starts_at.astimezone(services.settings.zone)
     return {"when": _.moment(local), "place": _(visits.PLACE_NAMES[visit.place])}
+
+
+def book_outside(services: Services, db: Any, reference: str, booking: Booking) -> Booked:
+    """Book a visit from the command line or an import; the family and the topic are told."""
+    case = find_case(db, reference=reference)
+    if case.status != "open":
+        raise CaseError(f"case {case.reference} is closed; reopen it first")
+    assert case.id is not None
+    booked = visits.book(
+        db,
+        case_id=case.id,
+        starts_at=booking.starts_at,
+        place=booking.place,
+        note=booking.note,
+        now=services.clock(),
+        plan=services.reminder_plan,
+    )
+    if booked.outcome != "already":
+        enqueue(
+            db,
+            "notify_staff",
+            case_id=case.id,
+            notice="visit_booked_outside",
+            values=_describe(services, booked.visit),
+        )
+    return booked

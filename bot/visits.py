@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from transitions import Machine
@@ -236,10 +237,16 @@ _VISIT_COLUMNS = (
 )
 
 
-def _row(row: object) -> VisitRow:
-    values = row._asdict()  # type: ignore[attr-defined]
-    values["starts_at"] = aware(values["starts_at"])
-    return VisitRow(**values)
+def _row(row: Any) -> VisitRow:
+    values = row._mapping
+    return VisitRow(
+        values["id"],
+        values["case_id"],
+        aware(values["starts_at"]),
+        values["place"],
+        values["note"],
+        values["status"],
+    )
 
 
 def aware(moment: datetime) -> datetime:
@@ -285,6 +292,17 @@ def upcoming_of_chat(db: Connection, *, chat_id: int, now: datetime) -> list[Vis
         .order_by(_visits.c.starts_at, _visits.c.id)
     )
     return [_row(row) for row in rows]
+
+
+def upcoming_visits(db: Connection, *, now: datetime) -> list[tuple[str, VisitRow]]:
+    """Every case's visits still ahead, soonest first, with the case's reference."""
+    rows = db.execute(
+        select(_cases.c.reference, *_VISIT_COLUMNS)
+        .join(_cases, _cases.c.id == _visits.c.case_id)
+        .where(_visits.c.starts_at > now, _visits.c.status.in_([s.value for s in ACTIVE]))
+        .order_by(_visits.c.starts_at, _visits.c.id)
+    )
+    return [(row.reference, _row(row)) for row in rows]
 
 
 def is_first_visit(db: Connection, visit: VisitRow) -> bool:

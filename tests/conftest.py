@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from botapi_standin import BotApiStandIn
@@ -79,6 +80,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         "both_databases"
     ):
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+class Clock:
+    """A clock tests set and move; the bot reads it where it reads the time of day."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, local: str, zone: str = "Europe/Helsinki") -> None:
+        """Set the time from a local ISO time, like "2026-12-01T09:30"."""
+        self.now = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 class RunningBot:
