@@ -109,9 +109,9 @@ async def test_a_booked_visit_reaches_the_family_and_is_confirmed_with_one_tap(
     assert len(parent.bot_messages()) == seen + 1, "no reminder before its lead time"
     clock.set("2026-12-01T13:00")
     reminder = await next_message(standin, parent, seen + 1)
-    assert (
-        reminder.text and reminder.text.startswith("⏰") and "to 3.12. klo 13.00" in reminder.text
-    )
+    assert reminder.text
+    assert reminder.text.startswith("⏰")
+    assert "to 3.12. klo 13.00" in reminder.text
 
     parent.press(reminder.message_id, reminder.button("✅"))
     await standin.wait_idle()
@@ -136,7 +136,8 @@ async def test_a_booked_visit_reaches_the_family_and_is_confirmed_with_one_tap(
     count = len(parent.bot_messages())
     clock.set("2026-12-03T11:00")
     nudge = await next_message(standin, parent, count)
-    assert nudge.buttons() == [] and "to 3.12. klo 13.00" in (nudge.text or "")
+    assert nudge.buttons() == []
+    assert "to 3.12. klo 13.00" in (nudge.text or "")
 
 
 async def test_a_reminder_due_in_quiet_hours_comes_the_evening_before(
@@ -167,7 +168,8 @@ async def test_nothing_goes_out_in_quiet_hours_even_when_due(
     assert len(parent.bot_messages()) == 2
     clock.set("2026-12-02T08:00")
     reminder = await next_message(standin, parent, 2)
-    assert reminder.text and reminder.text.startswith("⏰")
+    assert reminder.text
+    assert reminder.text.startswith("⏰")
 
 
 @pytest.mark.both_databases
@@ -255,7 +257,8 @@ async def test_cancel_asks_first_then_cancels_and_tells_the_topic(
     parent.press(card.message_id, card.button("Cancel"))
     await standin.wait_idle()
     asked = parent.last_bot_message()
-    assert asked.message_id == card.message_id and "Cancel this visit?" in (asked.text or "")
+    assert asked.message_id == card.message_id
+    assert "Cancel this visit?" in (asked.text or "")
     parent.press(asked.message_id, asked.button("keep"))
     await standin.wait_idle()
     assert parent.last_bot_message().button("Confirm")
@@ -321,7 +324,8 @@ async def test_staff_list_move_and_cancel_visits_and_old_buttons_know_it(
         "📅 Visit 1 moved to Fri 4 Dec at 10.00. The family was told."
     )
     moved = await next_message(standin, parent, 3)
-    assert "new time" in (moved.text or "") and "Fri 4 Dec at 10.00" in (moved.text or "")
+    assert "new time" in (moved.text or "")
+    assert "Fri 4 Dec at 10.00" in (moved.text or "")
     assert "Earlier time: Thu 3 Dec at 13.00" in (moved.text or "")
 
     # Confirm on the message about the old time: the message is brought up to date instead.
