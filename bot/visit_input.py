@@ -127,9 +127,9 @@ def read_csv(data: bytes, *, now: datetime, zone: ZoneInfo) -> Iterator[CsvRow]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for cells in reader:
+    for raw in reader:
         line = reader.line_num
-        cells = [cell.strip() for cell in cells]
+        cells = [cell.strip() for cell in raw]
         if not any(cells):
             continue
         if line == 1 and cells[0].lower() in ("reference", "viite", "referens"):
@@ -138,7 +138,7 @@ def read_csv(data: bytes, *, now: datetime, zone: ZoneInfo) -> Iterator[CsvRow]:
             yield CsvRow(line, problem="expected reference, date, time, place and note")
             continue
         reference, date_text, time_text, place = cells[:4]
-        note = delimiter.join(cells[4:])
+        note = delimiter.join(raw[4:])  # a note holding the separator, unquoted
         try:
             booking = Booking(
                 parse_when(date_text, time_text, now=now, zone=zone),
