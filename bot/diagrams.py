@@ -6,6 +6,7 @@ from pathlib import Path
 
 from transitions.extensions import GraphMachine
 
+from bot import visits
 from bot.dialogs import advice, menu
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -61,7 +62,29 @@ def advice_diagram() -> str:
     )
 
 
-DIAGRAMS = {"menu.md": menu_diagram, "advice.md": advice_diagram}
+def visit_diagram() -> str:
+    """A visit's statuses: what the scheduler, the family and staff can do to it."""
+    machine = GraphMachine(
+        states=visits.Status,
+        transitions=visits.TRANSITIONS,
+        initial=visits.Status.SCHEDULED,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        title="A visit's status",
+    )
+    chart = str(machine.get_graph().draw(None))
+    chart = chart.replace("Class SCHEDULED s_active", "Class SCHEDULED s_default")
+    return (
+        "# A visit's status\n\n"
+        "Generated from `bot/visits.py` by `otbot diagram`; do not edit by hand.\n"
+        "`remind` is the scheduler sending the first reminder; `confirm`, `ask_another_time`\n"
+        "and `cancel` are the family's buttons (staff cancel too); `move`, `book_again`,\n"
+        "`mark_done` and `mark_no_show` are staff's `/visit` commands.\n\n"
+        f"```mermaid\n{chart.strip()}\n```\n"
+    )
+
+
+DIAGRAMS = {"menu.md": menu_diagram, "advice.md": advice_diagram, "visits.md": visit_diagram}
 
 
 def write_diagrams(docs: Path = DOCS) -> list[Path]:
