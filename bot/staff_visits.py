@@ -68,7 +68,7 @@ def _act(services: Services, case: Any, action: str, rest: str) -> Answer:
     if action == "move":
         date_text, _space, time_text = when.strip().partition(" ")
         if not time_text:
-            raise BookingError(N_("write the date, the time and the place"))
+            raise BookingError(N_("write the new date and time after the number"))
         starts_at = parse_when(date_text, time_text.strip(), now=now, zone=services.settings.zone)
         visits.move(db, visit, starts_at=starts_at, now=now, plan=services.reminder_plan)
         moved = VisitRow(visit.id, visit.case_id, starts_at, visit.place, visit.note, "scheduled")

@@ -259,6 +259,7 @@ async def test_cancel_asks_first_then_cancels_and_tells_the_topic(
     asked = parent.last_bot_message()
     assert asked.message_id == card.message_id
     assert "Cancel this visit?" in (asked.text or "")
+    yes = asked.button("Yes")
     parent.press(asked.message_id, asked.button("keep"))
     await standin.wait_idle()
     assert parent.last_bot_message().button("Confirm")
@@ -276,7 +277,7 @@ async def test_cancel_asks_first_then_cancels_and_tells_the_topic(
         )
     )
     # The old "Yes" again: nothing changes.
-    parent.press(card.message_id, asked.button("Yes"), check=False)
+    parent.press(card.message_id, yes, check=False)
     await standin.wait_idle()
     notice = standin.calls_to("answerCallbackQuery")[-1].params.get("text")
     assert notice == "This visit is no longer booked."
