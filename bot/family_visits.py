@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -64,21 +65,21 @@ class VisitCards:
     def senders(self) -> dict[str, Any]:
         return {"visit_card": self.send}
 
-    async def send(self, bot: Bot, job: dict[str, Any]) -> None:
+    async def send(self, bot: Bot, job: dict[str, Any]) -> Callable[[Connection], None] | None:
         services = self.services
         reason = job["reason"]
         async with self.store_lock:
             with unit_of_work(services.engine) as db:
                 visit = visits.visit_by_id(db, job["visit_id"])
                 if visit is None:
-                    return
+                    return None
                 view = view_of(db, visit, services)
                 stored = queries.chat_state(db, chat_id=job["chat_id"])
         if reason in ("booked", "moved", "reminder") and (
             not visit.active or visit.starts_at <= services.clock()
         ):
             log.info("visit %s is no longer ahead; its %s message is not sent", visit.id, reason)
-            return
+            return None
         context = services.dialog_context(stored.language if stored else "fi")
         if reason == "cancelled":
             screen = cards.cancelled(view, context, by_family=False)
@@ -94,6 +95,11 @@ class VisitCards:
             await bot.send_message(job["chat_id"], screen.text, reply_markup=keyboard(screen))
         except Forbidden:
             log.info("chat %s has blocked the bot; visit message not sent", job["chat_id"])
+            case_id = visit.case_id
+            return lambda db: enqueue(
+                db, "notify_staff", case_id=case_id, notice="blocked", values={}
+            )
+        return None
 
 
 async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> None:

@@ -405,3 +405,16 @@ async def test_the_family_reads_the_time_as_people_here_write_it(
     clock.set("2026-12-01T09:30")
     reminder = await next_message(standin, parent, 2)
     assert when in (reminder.text or "")
+
+
+async def test_staff_hear_when_a_visit_message_cannot_reach_the_family(
+    standin: BotApiStandIn, bot: RunningBot
+) -> None:
+    parent, topic = await family(standin, bot, language="en")
+    parent.block_bot()
+    await standin.wait_idle()
+    await staff_says(standin, topic, "/visit 3.12. 13.00 clinic")
+    await standin.wait_for(
+        lambda: "⛔ The family has blocked the bot: messages cannot reach them."
+        in topic_texts(standin, topic)
+    )
