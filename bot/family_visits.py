@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from telegram import Bot, CallbackQuery
 from telegram.error import Forbidden
 
@@ -26,12 +26,10 @@ from bot.screens import answer, keyboard, show
 from bot.services import BotContext, Services
 from bot.store import queries
 from bot.store.database import current_unit, unit_of_work
-from bot.store.models import Case
 from bot.store.queries import ChatState
 
 log = logging.getLogger(__name__)
 
-_cases = Case.__table__  # type: ignore[attr-defined]
 
 #: What the case's topic is told of a family's answer.
 STAFF_NOTICES = {
@@ -41,17 +39,23 @@ STAFF_NOTICES = {
 }
 
 
-def view_of(db: Connection, visit: visits.VisitRow, services: Services) -> cards.VisitView:
-    label = db.execute(select(_cases.c.label).where(_cases.c.id == visit.case_id)).scalar()
+def view_of(details: visits.VisitDetails, services: Services) -> cards.VisitView:
+    visit = details.visit
     return cards.VisitView(
         visit.id,
         visit.starts_at.astimezone(services.settings.zone),
         visit.place,
         visit.note,
         visit.status,
-        str(label or ""),
-        visits.is_first_visit(db, visit),
+        details.label,
+        details.first,
     )
+
+
+def _view(db: Connection, visit_id: int, services: Services) -> cards.VisitView:
+    details = visits.visit_details(db, visit_id)
+    assert details is not None
+    return view_of(details, services)
 
 
 class VisitCards:
@@ -70,10 +74,10 @@ class VisitCards:
         reason = job["reason"]
         async with self.store_lock:
             with unit_of_work(services.engine) as db:
-                visit = visits.visit_by_id(db, job["visit_id"])
-                if visit is None:
+                details = visits.visit_details(db, job["visit_id"])
+                if details is None:
                     return None
-                view = view_of(db, visit, services)
+                visit, view = details.visit, view_of(details, services)
                 stored = queries.chat_state(db, chat_id=job["chat_id"])
         if reason in ("booked", "moved", "reminder") and (
             not visit.active or visit.starts_at <= services.clock()
@@ -121,7 +125,7 @@ async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: in
     if pressed is None or visit is None:
         await answer(query, _(cards.NOTICES["not_yours"]))
         return
-    view = view_of(db, visit, services)
+    view = _view(db, visit.id, services)
     message_id = query.message.message_id if query.message else None
     if pressed.stamp != view.stamp:
         await answer(query, _(cards.NOTICES["moved"]))
@@ -176,7 +180,7 @@ def my_visits(db: Connection, services: Services, chat: ChatState) -> tuple[Scre
     """The screens of "My visits" for a chat."""
     dialog = services.dialog_context(chat.language)
     upcoming = visits.upcoming_of_chat(db, chat_id=chat.chat_id, now=services.clock())
-    views = [view_of(db, visit, services) for visit in upcoming]
+    views = [_view(db, visit.id, services) for visit in upcoming]
     return tuple(cards.my_visits(views, dialog, linked=chat.linked))
 
 

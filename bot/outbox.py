@@ -40,6 +40,9 @@ LEASE = timedelta(minutes=2)
 #: The longest wait between tries of a job that meets server or network errors; such a job
 #: is tried until it goes through. A job Telegram refuses (400, 403) is dropped and logged.
 MAX_BACKOFF = 300.0
+#: Jobs claimed at a time: fewer transactions, while a new urgent job waits behind at most
+#: this many (a third of a second at 30 messages a second).
+CLAIM_BATCH = 10
 #: How often the worker looks for jobs whose wait is over, besides being woken.
 TICK_SECONDS = 1.0
 
@@ -101,7 +104,7 @@ class Outbox:
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
-            while await self.send_next():
+            while await self.send_due():
                 if stop.is_set():
                     return
             waker = asyncio.ensure_future(self._wake.wait())
@@ -112,13 +115,15 @@ class Outbox:
             waker.cancel()
             stopper.cancel()
 
-    async def send_next(self) -> bool:
-        """Send the next due job; False when none is due."""
+    async def send_due(self) -> bool:
+        """Claim the next few due jobs and send them in order; False when none is due."""
         async with self.store_lock:
-            job = self._claim()
-        if job is None:
-            return False
-        job_id, kind, payload, attempts = job
+            jobs = self._claim(CLAIM_BATCH)
+        for job in jobs:
+            await self._send(*job)
+        return bool(jobs)
+
+    async def _send(self, job_id: int, kind: str, payload: dict[str, Any], attempts: int) -> None:
         await self._pace()
         try:
             record = await self.senders[kind](self.bot, payload)
@@ -127,34 +132,33 @@ class Outbox:
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             async with self.store_lock:
                 self._reschedule(job_id, seconds, attempts - 1)
-            return True
+            return
         except TimedOut:
             log.warning("outbox job %s (%s) timed out: delivery uncertain", job_id, kind)
             async with self.store_lock:
                 with unit_of_work(self.engine) as db:
                     db.execute(delete(_jobs).where(_jobs.c.id == job_id))
                     self.on_uncertain(db, kind, payload)
-            return True
+            return
         except (NetworkError, Forbidden, BadRequest) as exc:
             if isinstance(exc, Forbidden | BadRequest):
                 log.error("outbox job %s (%s) refused, dropped: %s", job_id, kind, exc.message)
                 async with self.store_lock:
                     with unit_of_work(self.engine) as db:
                         db.execute(delete(_jobs).where(_jobs.c.id == job_id))
-                return True
+                return
             async with self.store_lock:
                 backoff = min(MAX_BACKOFF, self.retry_base * 2 ** min(attempts - 1, 20))
                 self._reschedule(job_id, backoff, attempts)
             log.warning(
                 "outbox job %s (%s) failed, try %d: %s", job_id, kind, attempts, exc.message
             )
-            return True
+            return
         async with self.store_lock:
             with unit_of_work(self.engine) as db:
                 db.execute(delete(_jobs).where(_jobs.c.id == job_id))
                 if record is not None:
                     record(db)
-        return True
 
     async def _pace(self) -> None:
         """Wait so that sends keep to the send rate."""
@@ -166,28 +170,26 @@ class Outbox:
             await asyncio.sleep(wait)
         self._next_send = max(loop.time(), self._next_send) + self.interval
 
-    def _claim(self) -> tuple[int, str, dict[str, Any], int] | None:
-        """Take the next due job with a lease no other worker can take at the same time."""
+    def _claim(self, limit: int) -> list[tuple[int, str, dict[str, Any], int]]:
+        """Take the next due jobs with a lease no other worker can take at the same time."""
         now = utcnow()
+        claimed = []
         with unit_of_work(self.engine) as db:
-            row = db.execute(
-                select(
-                    _jobs.c.id, _jobs.c.kind, _jobs.c.payload, _jobs.c.attempts, _jobs.c.not_before
-                )
+            rows = db.execute(
+                select(_jobs.c.id, _jobs.c.kind, _jobs.c.payload, _jobs.c.attempts)
                 .where(_jobs.c.not_before <= now)
                 .order_by(_jobs.c.priority, _jobs.c.id)
-                .limit(1)
-            ).first()
-            if row is None:
-                return None
-            taken = db.execute(
-                update(_jobs)
-                .where(_jobs.c.id == row.id, _jobs.c.attempts == row.attempts)
-                .values(not_before=now + LEASE, attempts=row.attempts + 1)
-            )
-            if taken.rowcount != 1:
-                return None
-        return row.id, row.kind, json.loads(row.payload), row.attempts + 1
+                .limit(limit)
+            ).all()
+            for row in rows:
+                taken = db.execute(
+                    update(_jobs)
+                    .where(_jobs.c.id == row.id, _jobs.c.attempts == row.attempts)
+                    .values(not_before=now + LEASE, attempts=row.attempts + 1)
+                )
+                if taken.rowcount == 1:
+                    claimed.append((row.id, row.kind, json.loads(row.payload), row.attempts + 1))
+        return claimed
 
     def _reschedule(self, job_id: int, seconds: float, attempts: int) -> None:
         with unit_of_work(self.engine) as db:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, exists, insert, select, update
 from transitions import Machine
 
 from bot.dialogs.base import destination
@@ -269,6 +269,42 @@ def visit_by_id(db: Connection, visit_id: int) -> VisitRow | None:
     return _row(row) if row is not None else None
 
 
+@dataclass(frozen=True)
+class VisitDetails:
+    """A visit with what its messages show besides: the case's label, and whether it is
+    the case's first visit (no earlier one took place or still stands)."""
+
+    visit: VisitRow
+    label: str
+    first: bool
+
+
+_earlier = Visit.__table__.alias("earlier")  # type: ignore[attr-defined]
+_SELECT_DETAILS = (
+    select(
+        *_VISIT_COLUMNS,
+        _cases.c.label,
+        ~exists()
+        .where(
+            _earlier.c.case_id == _visits.c.case_id,
+            _earlier.c.starts_at < _visits.c.starts_at,
+            _earlier.c.status != Status.CANCELLED.value,
+        )
+        .label("first"),
+    )
+    .join(_cases, _cases.c.id == _visits.c.case_id)
+    .where(_visits.c.id == bindparam("visit_id"))
+)
+
+
+def visit_details(db: Connection, visit_id: int) -> VisitDetails | None:
+    """A visit and what its messages show, in one query (reminders read it per message)."""
+    row = db.execute(_SELECT_DETAILS, {"visit_id": visit_id}).first()
+    if row is None:
+        return None
+    return VisitDetails(_row(row), str(row.label), bool(row.first))
+
+
 def visit_of_guardian(db: Connection, *, visit_id: int, chat_id: int) -> VisitRow | None:
     """A visit, if the chat is a guardian of its case."""
     row = db.execute(
@@ -303,20 +339,6 @@ def upcoming_visits(db: Connection, *, now: datetime) -> list[tuple[str, VisitRo
         .order_by(_visits.c.starts_at, _visits.c.id)
     )
     return [(row.reference, _row(row)) for row in rows]
-
-
-def is_first_visit(db: Connection, visit: VisitRow) -> bool:
-    """Whether no earlier visit of the case took place or still stands."""
-    earlier = db.execute(
-        select(_visits.c.id)
-        .where(
-            _visits.c.case_id == visit.case_id,
-            _visits.c.starts_at < visit.starts_at,
-            _visits.c.status != Status.CANCELLED.value,
-        )
-        .limit(1)
-    ).first()
-    return earlier is None
 
 
 def guardian_chats(db: Connection, *, case_id: int) -> list[int]:
