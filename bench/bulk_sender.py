@@ -1,6 +1,7 @@
 """The baseline for reminders: a bare python-telegram-bot script that sends one message to
 each of N chats, one after another, at most RATE a second — what any bot must do to send
-them, without a store, a scheduler or an outbox.
+them, without a store, a scheduler or an outbox. The message is like a reminder: about as
+long, with its three buttons.
 
 Usage: python bench/bulk_sender.py API_URL TOKEN FIRST_CHAT COUNT RATE
 """
@@ -10,9 +11,22 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-TEXT = "⏰ <b>Muistutus toimintaterapiakäynnistä</b>\n🗓 <b>to 3.12. klo 9.30</b>"
+#: A message like a reminder: about as long, with three buttons.
+TEXT = (
+    "⏰ <b>Muistutus toimintaterapiakäynnistä</b>\n👶 Lapsi 1\n🗓 <b>to 3.12. klo 9.30</b>\n"
+    "📍 Toimintaterapian vastaanotolla\n\nEnsimmäinen käynti kestää noin tunnin. Mukaan "
+    "tulee vanhempi tai joku muu lapselle tärkeä aikuinen.\nSopiiko aika teille? Vastaa alla "
+    "olevalla painikkeella."
+)
+BUTTONS = InlineKeyboardMarkup(
+    [
+        [InlineKeyboardButton("✅ Vahvista", callback_data="visit:confirm:1:abc")],
+        [InlineKeyboardButton("🔁 Tarvitsen toisen ajan", callback_data="visit:other:1:abc")],
+        [InlineKeyboardButton("✖️ Peru", callback_data="visit:cancel:1:abc")],
+    ]
+)
 
 
 async def main() -> None:
@@ -26,7 +40,7 @@ async def main() -> None:
             if wait > 0:
                 await asyncio.sleep(wait)
             next_send = max(loop.time(), next_send) + interval
-            await bot.send_message(chat_id, TEXT, parse_mode="HTML")
+            await bot.send_message(chat_id, TEXT, parse_mode="HTML", reply_markup=BUTTONS)
 
 
 if __name__ == "__main__":

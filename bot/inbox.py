@@ -26,7 +26,15 @@ from telegram.error import BadRequest, Forbidden
 from bot.i18n import N_, Translator
 from bot.outbox import enqueue
 from bot.store.database import unit_of_work
-from bot.store.models import Case, Guardian, LinkCode, RelayedMessage, utcnow
+from bot.store.models import (
+    Case,
+    Guardian,
+    LinkCode,
+    RelayedMessage,
+    Reminder,
+    Visit,
+    utcnow,
+)
 from bot.visits import VISIT_NOTICES
 
 log = logging.getLogger(__name__)
@@ -34,6 +42,8 @@ log = logging.getLogger(__name__)
 _cases = Case.__table__  # type: ignore[attr-defined]
 _guardians = Guardian.__table__  # type: ignore[attr-defined]
 _relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
+_visits = Visit.__table__  # type: ignore[attr-defined]
+_reminders = Reminder.__table__  # type: ignore[attr-defined]
 
 #: Anything shaped like a Finnish personal identity code (checked with its checksum).
 _IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
@@ -209,7 +219,8 @@ def unlink(db: Connection, *, chat_id: int | None = None, case_id: int | None = 
 
 
 def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
-    """Erase the mappings of cases closed long ago: links, relayed ids, unused codes."""
+    """Erase what belongs to cases closed long ago: links, relayed ids, unused codes, and
+    their visits with the notes staff wrote (which may hold an address)."""
     cutoff = utcnow() - older_than
     old = [
         row.id
@@ -217,7 +228,9 @@ def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
             select(_cases.c.id).where(_cases.c.status == "closed", _cases.c.closed_at < cutoff)
         )
     ]
-    for table in (_guardians, _relayed, LinkCode.__table__):  # type: ignore[attr-defined]
+    visits = select(_visits.c.id).where(_visits.c.case_id.in_(old))
+    db.execute(delete(_reminders).where(_reminders.c.visit_id.in_(visits)))
+    for table in (_guardians, _relayed, LinkCode.__table__, _visits):  # type: ignore[attr-defined]
         db.execute(delete(table).where(table.c.case_id.in_(old)))
     return len(old)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, exists, insert, select, update
@@ -167,8 +168,10 @@ VISIT_NOTICES = {
 }
 
 
+@lru_cache(maxsize=128)
 def next_status(status: str, trigger: str) -> Status | None:
-    """Where `trigger` takes a visit in `status`; None when it cannot happen now."""
+    """Where `trigger` takes a visit in `status`; None when it cannot happen now (a pure
+    function of the machine, so its answers are kept)."""
     try:
         current = Status(status)
     except ValueError:

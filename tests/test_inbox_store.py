@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from bot.cases import open_case
 from bot.inbox import erase_closed_cases, holds_identity_code
 from bot.store.database import make_engine, migrate, unit_of_work
-from bot.store.models import Case, Guardian, RelayedMessage, utcnow
+from bot.store.models import Case, Guardian, RelayedMessage, Reminder, Visit, utcnow
+from bot.visits import ReminderPlan, book
 
 
 @pytest.mark.parametrize(
@@ -28,7 +29,7 @@ def test_personal_identity_codes_are_found_by_their_checksum(text: str, held: bo
     assert holds_identity_code(text) is held
 
 
-def test_closed_cases_mappings_are_erased_after_the_retention(tmp_path: object) -> None:
+def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_path: object) -> None:
     engine = make_engine("sqlite:///otbot.sqlite3")
     migrate(engine)
     with unit_of_work(engine) as db:
@@ -57,9 +58,20 @@ def test_closed_cases_mappings_are_erased_after_the_retention(tmp_path: object) 
                     created_at=utcnow(),
                 )
             )
+            book(
+                db,
+                case_id=case_id,
+                starts_at=utcnow() + timedelta(days=3),
+                place="home",
+                note="Mannerheimintie 1 B 12",
+                now=utcnow(),
+                plan=ReminderPlan((48, 2), None),
+            )
     with unit_of_work(engine) as db:
         assert erase_closed_cases(db, older_than=timedelta(days=90)) == 1
         left = db.execute(select(Guardian.case_id, func.count()).group_by(Guardian.case_id)).all()  # type: ignore[call-overload]
         assert [case_id for case_id, _n in left] == [ids[recent.reference]]
         assert db.execute(select(func.count()).select_from(RelayedMessage)).scalar() == 1
+        assert db.execute(select(Visit.case_id)).scalars().all() == [ids[recent.reference]]
+        assert db.execute(select(func.count()).select_from(Reminder)).scalar() == 2
     engine.dispose()

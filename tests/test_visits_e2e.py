@@ -415,6 +415,8 @@ async def test_staff_hear_when_a_visit_message_cannot_reach_the_family(
     await standin.wait_idle()
     await staff_says(standin, topic, "/visit 3.12. 13.00 clinic")
     await standin.wait_for(
-        lambda: "⛔ The family has blocked the bot: messages cannot reach them."
-        in topic_texts(standin, topic)
+        lambda: (
+            "⛔ The family has blocked the bot: messages cannot reach them."
+            in topic_texts(standin, topic)
+        )
     )
