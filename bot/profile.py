@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 COMMANDS = [
     # Translators: the command menu in Telegram; at most 256 characters.
     ("start", N_("Main menu")),
+    # Translators: the command menu in Telegram; for families linked to a case.
+    ("visits", N_("My visits")),
     # Translators: the command menu in Telegram.
     ("language", N_("Change the language")),
     # Translators: the command menu in Telegram.
