@@ -17,7 +17,7 @@ from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
-from bot import dialogs, family_visits, inbox
+from bot import dialogs, family_visits, inbox, visits
 from bot.dialogs import customer
 from bot.dialogs.base import (
     Button,
@@ -122,7 +122,12 @@ async def _link(context: BotContext, update: Update, code: str, *, typed: bool) 
     )
     if result.outcome is Outcome.LINKED and result.case is not None:
         name = user.full_name + (f" (@{user.username})" if user.username else "")
-        enqueue(db, "notify_staff", case_id=result.case.id, notice="linked", values={"name": name})
+        case_id = result.case.id
+        assert case_id is not None
+        enqueue(db, "notify_staff", case_id=case_id, notice="linked", values={"name": name})
+        visits.tell_new_guardian(
+            db, case_id=case_id, chat_id=chat.id, now=context.services.clock()
+        )
     if result.alert:
         log.error(
             "wrong typed codes from everyone reached %d in an hour: typed codes rest",

@@ -32,6 +32,8 @@ def visit_command(services: Services, case: Any, name: str, argument: str) -> An
         action, _space, rest = argument.partition(" ")
         if not argument:
             return "visit_usage", {}
+        if case.status != "open":
+            raise BookingError(N_("the case is closed; /reopen it first"))
         if action.lower() in ("move", "cancel", *MARKS):
             return _act(services, case, action.lower(), rest)
         return _book(services, case, argument)

@@ -488,6 +488,19 @@ def _tell_family(
     return len(chats)
 
 
+def tell_new_guardian(db: Connection, *, case_id: int, chat_id: int, now: datetime) -> int:
+    """A guardian who just linked hears of the case's visits still ahead (with their
+    buttons); returns how many."""
+    ahead = [
+        visit
+        for visit in case_visits(db, case_id=case_id)
+        if visit.active and visit.starts_at > now
+    ]
+    for visit in ahead:
+        enqueue(db, "visit_card", visit_id=visit.id, chat_id=chat_id, reason="booked")
+    return len(ahead)
+
+
 def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
     """Claim up to `limit` due reminders and queue their messages; returns how many were
     claimed. A visit's reminders due together make one message, and a visit already begun

@@ -11,7 +11,7 @@ import pytest
 from botapi_standin import BotApiStandIn, ChatMessage, SimUser
 from conftest import Clock, RunningBot
 from sqlalchemy import select
-from test_inbox_e2e import SECRET, STAFF, new_case, staff_group, topic_of
+from test_inbox_e2e import SECRET, STAFF, new_case, second_guardian, staff_group, topic_of
 
 from bot.config import Settings
 from bot.store.database import unit_of_work
@@ -420,3 +420,29 @@ async def test_staff_hear_when_a_visit_message_cannot_reach_the_family(
             in topic_texts(standin, topic)
         )
     )
+
+
+async def test_a_guardian_who_links_later_hears_of_the_visits_ahead(
+    standin: BotApiStandIn, bot: RunningBot
+) -> None:
+    _parent, topic = await family(standin, bot, language="en")
+    await staff_says(standin, topic, "/visit 3.12. 13.00 clinic")
+    therapist = standin.user(THERAPIST, language_code="fi")
+    other = await second_guardian(standin, topic, therapist, user_id=9002)
+    await standin.wait_for(
+        lambda: any("Thu 3 Dec at 13.00" in (m.text or "") for m in other.bot_messages())
+    )
+    card = next(m for m in other.bot_messages() if "Thu 3 Dec" in (m.text or ""))
+    assert card.button("Confirm")
+
+
+async def test_no_visit_is_booked_for_a_closed_case(
+    standin: BotApiStandIn, bot: RunningBot
+) -> None:
+    _parent, topic = await family(standin, bot, language="en")
+    await staff_says(standin, topic, "/close")
+    refused = await staff_says(standin, topic, "/visit 3.12. 13.00 clinic")
+    assert refused.startswith("Nothing was changed: the case is closed; /reopen it first.")
+    await staff_says(standin, topic, "/reopen")
+    booked = await staff_says(standin, topic, "/visit 3.12. 13.00 clinic")
+    assert booked.startswith("📅 Visit booked")
