@@ -21,7 +21,7 @@ from bot import visits
 from bot.dialogs import visits as cards
 from bot.dialogs.base import DialogContext, Screen
 from bot.i18n import language_for
-from bot.outbox import enqueue
+from bot.outbox import Later, enqueue
 from bot.screens import answer, keyboard, show
 from bot.services import BotContext, Services
 from bot.store import queries
@@ -59,8 +59,10 @@ def _view(db: Connection, visit_id: int, services: Services) -> cards.VisitView:
 
 
 class VisitCards:
-    """The outbox's sender of `visit_card` jobs: the visit is read when the message goes,
-    so it shows the visit as it is then (a reminder of a cancelled visit is not sent)."""
+    """The outbox's sender of `visit_card` jobs. The visit is read when the message goes, so
+    it shows the visit as it is then: nothing goes to a chat that is no longer a guardian,
+    no reminder of a visit cancelled, moved or begun meanwhile, and no reminder in the quiet
+    hours (it waits for their end)."""
 
     def __init__(self, services: Services, store_lock: asyncio.Lock) -> None:
         self.services = services
@@ -74,16 +76,28 @@ class VisitCards:
         reason = job["reason"]
         async with self.store_lock:
             with unit_of_work(services.engine) as db:
-                details = visits.visit_details(db, job["visit_id"])
+                guardian = visits.visit_of_guardian(
+                    db, visit_id=job["visit_id"], chat_id=job["chat_id"]
+                )
+                details = visits.visit_details(db, job["visit_id"]) if guardian else None
                 if details is None:
+                    log.info("chat %s is no longer a guardian of visit %s", *job_ids(job))
                     return None
                 visit, view = details.visit, view_of(details, services)
                 stored = queries.chat_state(db, chat_id=job["chat_id"])
+        now = services.clock()
         if reason in ("booked", "moved", "reminder") and (
-            not visit.active or visit.starts_at <= services.clock()
+            not visit.active or visit.starts_at <= now
         ):
             log.info("visit %s is no longer ahead; its %s message is not sent", visit.id, reason)
             return None
+        if reason == "reminder":
+            if job.get("starts_at") not in (None, visit.starts_at.isoformat()):
+                log.info("visit %s was moved; its earlier reminder is not sent", visit.id)
+                return None
+            quiet = services.quiet_hours
+            if quiet is not None and quiet.is_quiet(now):
+                raise Later((quiet.period(now)[1] - now).total_seconds())
         context = services.dialog_context(stored.language if stored else "fi")
         if reason == "cancelled":
             screen = cards.cancelled(view, context, by_family=False)
@@ -104,6 +118,10 @@ class VisitCards:
                 db, "notify_staff", case_id=case_id, notice="blocked", values={}
             )
         return None
+
+
+def job_ids(job: dict[str, Any]) -> tuple[int, int]:
+    return job["chat_id"], job["visit_id"]
 
 
 async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
@@ -129,7 +147,7 @@ async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: in
     message_id = query.message.message_id if query.message else None
     if pressed.stamp != view.stamp:
         await answer(query, _(cards.NOTICES["moved"]))
-        await _edit(context, chat_id, message_id, cards.card(view, dialog))
+        await _edit(context, chat_id, message_id, _current(view, dialog))
         return
     refusal = cards.refusal(view, pressed.action, services.clock())
     if refusal is not None:
@@ -161,6 +179,7 @@ async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: in
     log.info("chat %s answered visit %s: %s", chat_id, visit.id, pressed.action)
     await answer(query, _(cards.NOTICES[pressed.action]))
     if pressed.action == "sure":
+        visits.tell_other_guardians(db, visit, "cancelled", chat_id=chat_id)
         await _edit(context, chat_id, message_id, cards.cancelled(view, dialog, by_family=True))
         return
     await _edit(context, chat_id, message_id, cards.card(view, dialog))

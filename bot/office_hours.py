@@ -115,6 +115,6 @@ class QuietHours:
         if not self.is_quiet(due):
             return due
         begins, ends = self.period(due)
-        if now < begins:
-            return max(begins - QUIET_MARGIN, now)
+        if now <= begins - QUIET_MARGIN:
+            return begins - QUIET_MARGIN
         return ends

@@ -47,6 +47,15 @@ CLAIM_BATCH = 10
 TICK_SECONDS = 1.0
 
 
+class Later(Exception):  # noqa: N818 (an answer, not an error)
+    """A sender's answer that its job cannot go now (a reminder in the quiet hours): it is
+    tried again after `seconds`, and that is not counted as a failed try."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"later, in {seconds:.0f} s")
+        self.seconds = seconds
+
+
 #: Whether the unit of work running in this task has queued a job (see `Outbox.wake`).
 _queued: contextvars.ContextVar[bool] = contextvars.ContextVar("otbot_queued", default=False)
 
@@ -127,6 +136,10 @@ class Outbox:
         await self._pace()
         try:
             record = await self.senders[kind](self.bot, payload)
+        except Later as exc:
+            async with self.store_lock:
+                self._reschedule(job_id, exc.seconds, attempts - 1)
+            return
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

@@ -135,10 +135,33 @@ VISIT_NOTICES = {
     "visit_already": N_("The case already has a visit at {when}; nothing was booked."),
     # Translators: to staff, about a visit booked on the command line or by import.
     "visit_booked_outside": N_("📅 Visit booked in the booking system: {when} · {place}."),
+    # Translators: to staff, about a visit booked on the command line or by import, for a
+    # case no guardian has linked yet.
+    "visit_booked_outside_untold": N_(
+        "📅 Visit booked in the booking system: {when} · {place}. No guardian has linked yet, "
+        "so the family was not told."
+    ),
+    # Translators: to staff, about a visit cancelled on the command line.
+    "visit_cancelled_outside": N_("✖️ Visit cancelled in the booking system: {when}."),
     # Translators: to staff, after /visit move.
     "visit_moved": N_("📅 Visit {number} moved to {when}. The family was told."),
+    # Translators: to staff, after /visit move, when no guardian is linked.
+    "visit_moved_untold": N_(
+        "📅 Visit {number} moved to {when}. No guardian is linked, so no one was told."
+    ),
     # Translators: to staff, after /visit cancel.
     "visit_cancelled_by_staff": N_("✖️ Visit {number} ({when}) cancelled. The family was told."),
+    # Translators: to staff, after /visit cancel of a visit already past or of a case no
+    # guardian is linked to.
+    "visit_cancelled_untold": N_(
+        "✖️ Visit {number} ({when}) cancelled. No one was told: the visit has passed or no "
+        "guardian is linked."
+    ),
+    # Translators: to staff, when /close is refused; {count} visits are still ahead.
+    "visit_close_refused": N_(
+        "The case still has visits ahead ({count}). Cancel them first (/visits, then /visit "
+        "cancel N), and then /close."
+    ),
     # Translators: to staff, after /visit done or /visit noshow; {status} is the new status.
     "visit_marked": N_("Visit {number} ({when}): {status}."),
     # Translators: to staff, when a /visit command could not be done; {reason} says why.
@@ -195,6 +218,11 @@ def parse_lead_hours(text: str) -> tuple[int, ...]:
     return tuple(sorted(hours, reverse=True))
 
 
+#: A reminder that would go out this soon after the booking is left out: the booking's own
+#: message has just told the family.
+FRESH = timedelta(minutes=30)
+
+
 @dataclass(frozen=True)
 class ReminderPlan:
     """When a visit's reminders go out: `OTBOT_REMINDER_HOURS`, out of `OTBOT_QUIET_HOURS`."""
@@ -204,14 +232,15 @@ class ReminderPlan:
 
     def due_times(self, starts_at: datetime, now: datetime) -> list[tuple[int, datetime]]:
         """(lead hours, when to send) for each reminder still ahead. A lead time already
-        passed at booking gets none: the booking's own message tells the family."""
+        passed at booking, or only minutes away, gets none: the booking's own message tells
+        the family."""
         planned: dict[datetime, int] = {}
         for lead in self.leads:
             due = starts_at - timedelta(hours=lead)
             if due <= now:
                 continue
             send = self.quiet.deliver_at(due, now) if self.quiet else due
-            if send < starts_at:
+            if send - now >= FRESH and send < starts_at:
                 planned.setdefault(send.astimezone(UTC), lead)
         return sorted(((lead, due) for due, lead in planned.items()), key=lambda p: p[1])
 
@@ -258,11 +287,10 @@ def aware(moment: datetime) -> datetime:
 
 
 def case_visits(db: Connection, *, case_id: int) -> list[VisitRow]:
-    """A case's visits by start time: the list staff number with /visits."""
+    """A case's visits in the order they were booked: the list staff number with /visits
+    (a visit keeps its number when others are booked)."""
     rows = db.execute(
-        select(*_VISIT_COLUMNS)
-        .where(_visits.c.case_id == case_id)
-        .order_by(_visits.c.starts_at, _visits.c.id)
+        select(*_VISIT_COLUMNS).where(_visits.c.case_id == case_id).order_by(_visits.c.id)
     )
     return [_row(row) for row in rows]
 
@@ -451,20 +479,28 @@ def answer(db: Connection, visit: VisitRow, trigger: str) -> Status | None:
     """Move a visit by `trigger` (a family's answer, or staff marking it); None when that
     cannot happen in its status."""
     new = next_status(visit.status, trigger)
-    if new is None:
+    if new is None or not _set(db, visit.id, new, expected=Status(visit.status)):
         return None
-    _set(db, visit.id, new)
     if new not in ACTIVE:
         db.execute(delete(_reminders).where(_reminders.c.visit_id == visit.id))
     return new
 
 
-def _set(db: Connection, visit_id: int, status: Status, **values: object) -> None:
-    db.execute(
-        update(_visits)
-        .where(_visits.c.id == visit_id)
-        .values(status=status.value, updated_at=utcnow(), **values)
-    )
+def _set(
+    db: Connection,
+    visit_id: int,
+    status: Status,
+    *,
+    expected: Status | None = None,
+    **values: object,
+) -> bool:
+    """Set a visit's status; with `expected`, only if it still has that status (another
+    process may have answered in between). Returns whether it was set."""
+    query = update(_visits).where(_visits.c.id == visit_id)
+    if expected is not None:
+        query = query.where(_visits.c.status == expected.value)
+    done = db.execute(query.values(status=status.value, updated_at=utcnow(), **values))
+    return bool(done.rowcount)
 
 
 def _plan_reminders(db: Connection, visit: VisitRow, *, now: datetime, plan: ReminderPlan) -> None:
@@ -478,9 +514,14 @@ def _plan_reminders(db: Connection, visit: VisitRow, *, now: datetime, plan: Rem
 
 
 def _tell_family(
-    db: Connection, visit: VisitRow, reason: str, *, previous: str | None = None
+    db: Connection,
+    visit: VisitRow,
+    reason: str,
+    *,
+    previous: str | None = None,
+    besides: int | None = None,
 ) -> int:
-    chats = guardian_chats(db, case_id=visit.case_id)
+    chats = [c for c in guardian_chats(db, case_id=visit.case_id) if c != besides]
     for chat_id in chats:
         enqueue(
             db, "visit_card", visit_id=visit.id, chat_id=chat_id, reason=reason, previous=previous
@@ -488,63 +529,81 @@ def _tell_family(
     return len(chats)
 
 
+def tell_other_guardians(db: Connection, visit: VisitRow, reason: str, *, chat_id: int) -> int:
+    """The case's other guardians hear what one of them did (a cancellation)."""
+    return _tell_family(db, visit, reason, besides=chat_id)
+
+
+def visits_ahead(db: Connection, *, case_id: int, now: datetime) -> list[VisitRow]:
+    return [v for v in case_visits(db, case_id=case_id) if v.active and v.starts_at > now]
+
+
 def tell_new_guardian(db: Connection, *, case_id: int, chat_id: int, now: datetime) -> int:
     """A guardian who just linked hears of the case's visits still ahead (with their
     buttons); returns how many."""
-    ahead = [
-        visit
-        for visit in case_visits(db, case_id=case_id)
-        if visit.active and visit.starts_at > now
-    ]
+    ahead = visits_ahead(db, case_id=case_id, now=now)
     for visit in ahead:
         enqueue(db, "visit_card", visit_id=visit.id, chat_id=chat_id, reason="booked")
     return len(ahead)
 
 
+class ClaimConflict(Exception):  # noqa: N818 (not an error: another process was first)
+    """Another process claimed some of the same reminders first."""
+
+
 def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
-    """Claim up to `limit` due reminders and queue their messages; returns how many were
-    claimed. A visit's reminders due together make one message, and a visit already begun
-    or no longer active gets none. The claimed rows are deleted in the same transaction as
-    the messages are queued, so a reminder is sent once even with several processes
-    (PostgreSQL skips rows another process has locked; SQLite has one writer)."""
-    query = (
-        select(_reminders.c.id, _reminders.c.visit_id)
-        .where(_reminders.c.due_at <= now)
-        .order_by(_reminders.c.due_at, _reminders.c.id)
-        .limit(limit)
-    )
+    """Claim the due reminders of up to `limit` visits and queue their messages; returns
+    how many visits were claimed. A visit's reminders due together make one message, and a
+    visit already begun, no longer active or of a closed case gets none. The claimed rows
+    are deleted in the same transaction as the messages are queued, so a reminder is sent
+    once even with several processes: on PostgreSQL each locks the visits it claims and
+    skips those another has locked; SQLite has one writer."""
+    due = exists().where(_reminders.c.visit_id == _visits.c.id, _reminders.c.due_at <= now)
+    query = select(_visits.c.id).where(due).order_by(_visits.c.id).limit(limit)
     if db.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    claimed = db.execute(query).all()
-    if not claimed:
+    locked = list(db.execute(query).scalars())
+    if not locked:
         return 0
-    visit_ids = sorted({row.visit_id for row in claimed})
+    claimed = db.execute(
+        select(_reminders.c.id, _reminders.c.visit_id).where(
+            _reminders.c.visit_id.in_(locked), _reminders.c.due_at <= now
+        )
+    ).all()
     taken = db.execute(delete(_reminders).where(_reminders.c.id.in_([r.id for r in claimed])))
-    if taken.rowcount != len(claimed):
-        raise RuntimeError("another process claimed the same reminders")
-    # A visit's other reminders that are due too go with this one message.
-    db.execute(
-        delete(_reminders).where(_reminders.c.visit_id.in_(visit_ids), _reminders.c.due_at <= now)
-    )
+    if not claimed or taken.rowcount != len(claimed):
+        # Another process took some of them first: this transaction is rolled back.
+        raise ClaimConflict
+    visit_ids = sorted({row.visit_id for row in claimed})
     rows = db.execute(
-        select(_visits.c.id, _visits.c.status, _guardians.c.chat_id)
+        select(_visits.c.id, _visits.c.status, _visits.c.starts_at, _guardians.c.chat_id)
         .join(_guardians, _guardians.c.case_id == _visits.c.case_id)
+        .join(_cases, _cases.c.id == _visits.c.case_id)
         .where(
             _visits.c.id.in_(visit_ids),
             _visits.c.starts_at > now,
             _visits.c.status.in_([s.value for s in ACTIVE]),
+            _cases.c.status == "open",
         )
         .order_by(_visits.c.id, _guardians.c.chat_id)
     ).all()
     reminded = set()
     for row in rows:
+        # The start time goes with the job: a visit moved before it is sent gets none.
+        starts_at = aware(row.starts_at).isoformat()
         enqueue(
-            db, "visit_card", priority=1, visit_id=row.id, chat_id=row.chat_id, reason="reminder"
+            db,
+            "visit_card",
+            priority=1,
+            visit_id=row.id,
+            chat_id=row.chat_id,
+            reason="reminder",
+            starts_at=starts_at,
         )
         if row.status == Status.SCHEDULED.value and row.id not in reminded:
-            _set(db, row.id, Status.REMINDED)
+            _set(db, row.id, Status.REMINDED, expected=Status.SCHEDULED)
         reminded.add(row.id)
-    return len(claimed)
+    return len(visit_ids)
 
 
 class Reminders:
@@ -586,9 +645,13 @@ class Reminders:
             return 0
         total = 0
         while True:
-            async with self.store_lock:
-                with unit_of_work(self.engine) as db:
-                    claimed = claim_due_reminders(db, now=now, limit=self.batch)
+            try:
+                async with self.store_lock:
+                    with unit_of_work(self.engine) as db:
+                        claimed = claim_due_reminders(db, now=now, limit=self.batch)
+            except ClaimConflict:
+                log.info("another process claimed reminders at the same time; next tick")
+                break
             self.wake()
             total += claimed
             if claimed < self.batch:

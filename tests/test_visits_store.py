@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case, Guardian, OutboxJob, Reminder, Visit
-from bot.visits import claim_due_reminders
+from bot.visits import ClaimConflict, claim_due_reminders
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -61,10 +61,10 @@ def test_several_claimers_send_each_due_reminder_once(database_url: str) -> None
                     updated_at=NOW,
                 )
             ).inserted_primary_key[0]
-            for lead in (48, 2):  # both due: one message per visit
+            for lead in (48, 2):  # both due, at the same time: one message per visit
                 db.execute(
                     insert(Reminder.__table__).values(  # type: ignore[attr-defined]
-                        visit_id=visit_id, lead_hours=lead, due_at=NOW - timedelta(hours=lead)
+                        visit_id=visit_id, lead_hours=lead, due_at=NOW - timedelta(minutes=1)
                     )
                 )
 
@@ -76,7 +76,7 @@ def test_several_claimers_send_each_due_reminder_once(database_url: str) -> None
             try:
                 with unit_of_work(own) as db:
                     got = claim_due_reminders(db, now=NOW, limit=7)
-            except (DBAPIError, RuntimeError):
+            except (DBAPIError, ClaimConflict):
                 continue  # another claimer held the rows (SQLite: the write lock); again
             if not got:
                 break
@@ -93,5 +93,6 @@ def test_several_claimers_send_each_due_reminder_once(database_url: str) -> None
         left = db.execute(select(func.count()).select_from(Reminder)).scalar_one()
     engine.dispose()
     assert left == 0
+    assert sum(claimed) == visits
     chats = sorted(int(payload.split('"chat_id": ')[1].split(",")[0]) for payload in jobs)
     assert chats == [10_000 + n for n in range(visits)]

@@ -67,10 +67,10 @@ TEXTS = {
     ),
     # Translators: on a visit's card, above the buttons.
     "question": N_("Does the time suit you? Please answer with a button below."),
-    # Translators: on a confirmed visit's card.
-    "confirmed": N_("✅ You have confirmed the visit. Welcome!"),
+    # Translators: on a confirmed visit's card (any guardian of the child may have confirmed).
+    "confirmed": N_("✅ The visit is confirmed. Welcome!"),
     # Translators: on the card of a visit the family asked to move.
-    "reschedule": N_("🔁 You asked for another time. Your therapist will contact you."),
+    "reschedule": N_("🔁 Another time has been asked for. Your therapist will contact you."),
     # Translators: a later reminder of a visit the family has confirmed; {when} is bold.
     "nudge": N_("⏰ See you soon! Your visit is on <b>{when}</b>."),
     # Translators: a visit staff cancelled; {when} is struck through.
@@ -156,9 +156,12 @@ def parse(data: str) -> Pressed | None:
     parts = data.split(":")
     if len(parts) != 4 or parts[0] != PREFIX or parts[1] not in ACTIONS:
         return None
-    if not parts[2].isdigit() or not parts[3].isalnum() or len(parts[2]) > 12:
+    number, stamp = parts[2], parts[3]
+    if not (number.isascii() and number.isdigit() and len(number) <= 12):
         return None
-    return Pressed(parts[1], int(parts[2]), parts[3])
+    if not (stamp.isascii() and stamp.isalnum()):
+        return None
+    return Pressed(parts[1], int(number), stamp)
 
 
 def callback(action: str, view: VisitView) -> str:
