@@ -186,15 +186,16 @@ def visit_list(
 
 @visit_app.command("cancel")
 def visit_cancel(visit_id: int) -> None:
-    """Cancel a visit; the family is told if it is still ahead."""
+    """Cancel a visit; the family is told if it is still ahead, and the case's topic."""
     from bot.cases import CaseError
-    from bot.visits import cancel, visit_by_id
+    from bot.staff_visits import cancel_outside
+    from bot.visits import visit_by_id
 
     with _services() as (db, services):
         visit = visit_by_id(db, visit_id)
         if visit is None:
             raise CaseError(f"no visit {visit_id}")
-        cancel(db, visit, tell_family=visit.starts_at > services.clock())
+        cancel_outside(services, db, visit)
     typer.echo(f"cancelled visit {visit_id}")
 
 
@@ -207,7 +208,7 @@ def visit_import(
     the exit status is then 1."""
     from bot.cases import CaseError
     from bot.staff_visits import book_outside
-    from bot.visit_input import read_csv
+    from bot.visit_input import CsvError, read_csv
     from bot.visits import BookingError
 
     try:
@@ -221,6 +222,8 @@ def visit_import(
             rows = list(read_csv(data, now=services.clock(), zone=services.settings.zone))
         except UnicodeDecodeError:
             _fail(f"{file} is not UTF-8 text")
+        except CsvError as exc:
+            _fail(f"{file} is not readable as CSV ({exc})")
         for row in rows:
             problem = row.problem
             if row.booking is not None:

@@ -117,35 +117,64 @@ class CsvRow:
 
 
 CSV_COLUMNS = ("reference", "date", "time", "place", "note")
+HEADER_WORDS = ("reference", "viite", "referens")
+_DATE_LIKE = re.compile(r"^\s*(\d{1,2}\.\d{1,2}\.?(\d{4})?|\d{4}-\d{1,2}-\d{1,2})\s*$")
+
+
+class CsvError(Exception):
+    """A file that cannot be read as CSV at all."""
 
 
 def read_csv(data: bytes, *, now: datetime, zone: ZoneInfo) -> Iterator[CsvRow]:
     """The rows of a booking export: `reference, date, time, place, note`, separated by `;`
-    or `,` (whichever the first line has more of), UTF-8 with or without a BOM, with or
-    without a header line. Each row is read on its own: a bad one is reported by its line."""
-    text = data.decode("utf-8-sig")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for raw in reader:
-        line = reader.line_num
-        cells = [cell.strip() for cell in raw]
-        if not any(cells):
-            continue
-        if line == 1 and cells[0].lower() in ("reference", "viite", "referens"):
-            continue
-        if len(cells) < 4:
-            yield CsvRow(line, problem="expected reference, date, time, place and note")
-            continue
-        reference, date_text, time_text, place = cells[:4]
-        note = delimiter.join(raw[4:])  # a note holding the separator, unquoted
-        try:
-            booking = Booking(
-                parse_when(date_text, time_text, now=now, zone=zone),
-                parse_place(place),
-                check_note(note),
-            )
-        except BookingError as exc:
-            yield CsvRow(line, reference, problem=str(exc))
-            continue
-        yield CsvRow(line, reference.upper(), booking)
+    or `,`, UTF-8 with or without a BOM, with or without a header line, any line endings.
+    Each row is read on its own: a bad one is reported by its line."""
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    line = 1
+    try:
+        delimiter = _separator(first)
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        for raw in reader:
+            line = reader.line_num
+            row = _csv_row(line, raw, delimiter, now=now, zone=zone)
+            if row is not None:
+                yield row
+    except csv.Error as exc:
+        raise CsvError(f"line {line}: {exc}") from None
+
+
+def _separator(first: str) -> str:
+    """`;` or `,`: the one that splits the first line into a reference and a date (or a
+    header); when neither does, the more frequent."""
+    for delimiter in (";", ","):
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        if len(cells) >= 4 and (
+            cells[0].strip().lower() in HEADER_WORDS or _DATE_LIKE.match(cells[1])
+        ):
+            return delimiter
+    return ";" if first.count(";") >= first.count(",") and ";" in first else ","
+
+
+def _csv_row(
+    line: int, raw: list[str], delimiter: str, *, now: datetime, zone: ZoneInfo
+) -> CsvRow | None:
+    cells = [cell.strip() for cell in raw]
+    if not any(cells) or (line == 1 and cells[0].lower() in HEADER_WORDS):
+        return None
+    if len(cells) < 4:
+        return CsvRow(line, problem="expected reference, date, time, place and note")
+    reference, date_text, time_text, place = cells[:4]
+    extra = raw[4:]
+    while extra and not extra[-1].strip():
+        extra.pop()  # empty trailing columns
+    note = delimiter.join(extra)  # a note holding the separator, unquoted
+    try:
+        booking = Booking(
+            parse_when(date_text, time_text, now=now, zone=zone),
+            parse_place(place),
+            check_note(note),
+        )
+    except BookingError as exc:
+        return CsvRow(line, reference, problem=str(exc))
+    return CsvRow(line, reference.upper(), booking)

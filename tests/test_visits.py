@@ -12,7 +12,7 @@ import pytest
 from bot.dialogs import visits as cards
 from bot.dialogs.base import DialogContext
 from bot.office_hours import QuietHours
-from bot.visit_input import parse_booking, parse_date, parse_time, read_csv
+from bot.visit_input import CsvError, parse_booking, parse_date, parse_time, read_csv
 from bot.visits import BookingError, ReminderPlan, Status, next_status, parse_lead_hours
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -48,6 +48,13 @@ def test_a_reminder_due_in_quiet_hours_goes_out_just_before_they_begin() -> None
 
 def test_when_the_evening_has_passed_it_goes_out_as_quiet_hours_end() -> None:
     assert planned("2026-12-03T09:30", "2026-12-02T22:00") == [(2, local("2026-12-03T08:00"))]
+    # Booked at 20.57: "just before the quiet hours" (20.55) has passed already.
+    assert planned("2026-12-03T09:30", "2026-12-02T20:57") == [(2, local("2026-12-03T08:00"))]
+
+
+def test_a_reminder_minutes_after_the_booking_is_left_out() -> None:
+    assert planned("2026-12-03T13:00", "2026-12-03T10:45") == []
+    assert planned("2026-12-03T13:00", "2026-12-03T10:29") == [(2, local("2026-12-03T11:00"))]
 
 
 def test_booked_inside_the_lead_time_only_the_later_reminders_are_planned() -> None:
@@ -92,6 +99,7 @@ def test_lead_hours_setting() -> None:
 
 
 TODAY = date(2026, 11, 28)
+NOON = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -189,6 +197,33 @@ def test_a_comma_export_without_a_header_reports_bad_rows_by_line() -> None:
     assert rows[4][2] == "2026-12-04 10:00:00+02:00"
 
 
+def test_awkward_exports_are_read_all_the_same() -> None:
+    rows = csv_rows(
+        "OT-2026-0001;3.12.2026;9.30;koti;;\r"  # empty trailing columns, old Mac line ends
+        "OT-2026-0002;3.12.2026;9.30;koti;portti 2;\r\n"
+        "OT-2026-0003;3.12.2026;9.30;koti;;;\n"
+    )
+    assert [(line, ref) for line, ref, _when in rows] == [
+        (1, "OT-2026-0001"),
+        (2, "OT-2026-0002"),
+        (3, "OT-2026-0003"),
+    ]
+    notes = [
+        row.booking.note
+        for row in read_csv(
+            b"OT-1;3.12.2026;9.30;koti;portti 2;\n",
+            now=local("2026-11-28T12:00"),
+            zone=HELSINKI,
+        )
+        if row.booking
+    ]
+    assert notes == ["portti 2"]
+    # A note with more commas than the line has semicolons: the date decides.
+    assert csv_rows("OT-2026-0001;3.12.2026;9.30;koti;a, b, c, d, e\n")[0][1] == "OT-2026-0001"
+    with pytest.raises(CsvError):
+        list(read_csv(b'OT-1;3.12.;9.30;koti;"' + b"x" * 200_000, now=NOON, zone=HELSINKI))
+
+
 def test_the_status_machine() -> None:
     assert next_status("scheduled", "remind") is Status.REMINDED
     assert next_status("reminded", "confirm") is Status.CONFIRMED
@@ -228,13 +263,27 @@ def test_a_confirmed_visit_gets_a_nudge_without_buttons(
     screen = cards.card(view("confirmed"), dialog_context("en"), reason="reminder")
     assert screen.rows == ()
     assert screen.text.startswith("⏰ See you soon!")
-    later = cards.card(view("confirmed", first=False), dialog_context("en"))
+    confirmed = cards.card(view("confirmed"), dialog_context("en"))
+    assert "✅ The visit is confirmed." in confirmed.text
+    assert [b.label for row in confirmed.rows for b in row] == [
+        "🔁 I need another time",
+        "✖️ Cancel",
+    ]
+    later = cards.card(view("reminded", first=False), dialog_context("en"), reason="reminder")
     assert "takes about an hour" not in later.text
-    assert [b.label for row in later.rows for b in row] == ["🔁 I need another time", "✖️ Cancel"]
+    assert len(later.rows) == 3
 
 
 def test_forged_visit_buttons_are_not_read() -> None:
-    for data in ("visit:confirm:7", "visit:eat:7:ab", "visit:confirm:x:ab", "visit:confirm:7:a;b"):
+    for data in (
+        "visit:confirm:7",
+        "visit:eat:7:ab",
+        "visit:confirm:x:ab",
+        "visit:confirm:7:a;b",
+        "visit:confirm:²:ab",
+        "visit:confirm:7:ä",
+        "visit:confirm:1234567890123:ab",
+    ):
         assert cards.parse(data) is None
     assert cards.parse("visit:sure:7:ab") == cards.Pressed("sure", 7, "ab")
 

@@ -4,6 +4,7 @@ the families."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,6 +13,9 @@ from test_cases_cli import otbot
 from bot.outbox import OutboxJob
 from bot.store.database import make_engine, unit_of_work
 from bot.store.models import Reminder, Visit
+
+#: Next year: the visits are ahead whenever the tests run.
+YEAR = date.today().year + 1
 
 
 def new_case(label: str = "Eetu") -> str:
@@ -35,14 +39,14 @@ def test_add_list_and_cancel_a_visit() -> None:
         "add",
         reference.lower(),
         "--at",
-        "2030-12-03T09:30",
+        f"{YEAR}-12-03T09:30",
         "--place",
         "koti",
         "--note",
         "Ovikoodi 12",
     )
     assert (code, err) == (0, "")
-    assert out.startswith("booked visit 1: 2030-12-03 09:30\thome\tscheduled\tOvikoodi 12")
+    assert out.startswith(f"booked visit 1: {YEAR}-12-03 09:30\thome\tscheduled\tOvikoodi 12")
     assert count(Reminder) == 2  # 48 h and 2 h before
 
     code, out, _ = otbot("visit", "list", reference, "--json")
@@ -51,13 +55,13 @@ def test_add_list_and_cancel_a_visit() -> None:
         {
             "id": 1,
             "reference": reference,
-            "starts_at": "2030-12-03T09:30:00+02:00",
+            "starts_at": f"{YEAR}-12-03T09:30:00+02:00",
             "place": "home",
             "status": "scheduled",
             "note": "Ovikoodi 12",
         }
     ]
-    assert otbot("visit", "list")[1].startswith(f"1\t{reference}\t2030-12-03 09:30")
+    assert otbot("visit", "list")[1].startswith(f"1\t{reference}\t{YEAR}-12-03 09:30")
     assert otbot("visit", "cancel", "1") == (0, "cancelled visit 1\n", "")
     assert count(Reminder) == 0
     assert otbot("visit", "list")[1] == ""  # nothing ahead
@@ -69,9 +73,9 @@ def test_add_list_and_cancel_a_visit() -> None:
 def test_bookings_that_cannot_be_made_say_why() -> None:
     reference = new_case()
     for args, reason in [
-        (("OT-1999-0001", "--at", "2030-12-03T09:30", "--place", "home"), "no case"),
-        ((reference, "--at", "2030-12-03T25:30", "--place", "home"), "time"),
-        ((reference, "--at", "2030-12-03T09:30", "--place", "sauna"), "clinic, home or daycare"),
+        (("OT-1999-0001", "--at", f"{YEAR}-12-03T09:30", "--place", "home"), "no case"),
+        ((reference, "--at", f"{YEAR}-12-03T25:30", "--place", "home"), "time"),
+        ((reference, "--at", f"{YEAR}-12-03T09:30", "--place", "sauna"), "or daycare"),
         ((reference, "--at", "2020-12-03T09:30", "--place", "home"), "already passed"),
     ]:
         code, _, err = otbot("visit", "add", *args)
@@ -87,11 +91,11 @@ def test_an_import_books_good_rows_reports_bad_ones_and_books_nothing_twice(
     export.write_bytes(
         (
             "\ufeffreference;date;time;place;note\n"
-            f"{first};3.12.2030;9.30;vastaanotto;\n"
-            f"{second};2030-12-03;13:00;hem;portti 2; piha\n"
-            f"{first};31.12.2030;kello;koti;\n"
-            f"OT-1999-0042;3.12.2030;10.00;koti;\n"
-            f"{second};4.12.2030;10.00;päiväkoti;Auringonkukat\n"
+            f"{first};3.12.{YEAR};9.30;vastaanotto;\n"
+            f"{second};{YEAR}-12-03;13:00;hem;portti 2; piha\n"
+            f"{first};31.12.{YEAR};kello;koti;\n"
+            f"OT-1999-0042;3.12.{YEAR};10.00;koti;\n"
+            f"{second};4.12.{YEAR};10.00;päiväkoti;Auringonkukat\n"
         ).encode()
     )
     code, out, err = otbot("visit", "import", str(export))
@@ -114,7 +118,7 @@ def test_an_import_books_good_rows_reports_bad_ones_and_books_nothing_twice(
 def test_a_comma_separated_export_and_an_unreadable_file(tmp_path: Path) -> None:
     reference = new_case()
     export = tmp_path / "day.csv"
-    export.write_text(f'{reference},3.12.2030,9.30,clinic,"Room 4, 2nd floor"\n')
+    export.write_text(f'{reference},3.12.{YEAR},9.30,clinic,"Room 4, 2nd floor"\n')
     assert otbot("visit", "import", str(export))[1] == "booked 1, already booked 0, bad rows 0\n"
     export.write_bytes(b"\xff\xfe\x00b\x00a\x00d")
     code, _, err = otbot("visit", "import", str(export))
