@@ -120,8 +120,18 @@ def new_code(db: Connection, *, reference: str, secret: bytes, days: int) -> Iss
 
 
 def close_case(db: Connection, *, reference: str) -> Case:
+    """Close a case; refused while it has visits ahead (cancel them first)."""
+    from bot.visits import visits_ahead
+
     session = Session(bind=db)
     case = _find(session, reference)
+    assert case.id is not None
+    ahead = visits_ahead(db, case_id=case.id, now=utcnow())
+    if ahead:
+        raise CaseError(
+            f"case {case.reference} has {len(ahead)} visit(s) ahead; cancel them first "
+            "(otbot visit list, otbot visit cancel)"
+        )
     case.status, case.closed_at = "closed", utcnow()
     session.add(case)
     session.flush()

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 from telegram import Message
 from telegram.error import BadRequest, Forbidden
 
-from bot import inbox
+from bot import inbox, visits
 from bot.cases import CaseError, new_code, open_case
 from bot.dialogs.base import Command
 from bot.outbox import enqueue
@@ -73,6 +73,10 @@ async def staff_command(
         }
         await _say(context, message, "status", values)
     elif command.name == "close":
+        ahead = visits.visits_ahead(db, case_id=case.id, now=context.services.clock())
+        if ahead:
+            await _say(context, message, "visit_close_refused", {"count": len(ahead)})
+            return
         db.execute(
             update(_cases)
             .where(_cases.c.id == case.id)

@@ -32,10 +32,11 @@ def visit_command(services: Services, case: Any, name: str, argument: str) -> An
         action, _space, rest = argument.partition(" ")
         if not argument:
             return "visit_usage", {}
-        if case.status != "open":
+        action = action.lower()
+        if case.status != "open" and action not in ("cancel", *MARKS):
             raise BookingError(N_("the case is closed; /reopen it first"))
-        if action.lower() in ("move", "cancel", *MARKS):
-            return _act(services, case, action.lower(), rest)
+        if action in ("move", "cancel", *MARKS):
+            return _act(services, case, action, rest)
         return _book(services, case, argument)
     except BookingError as exc:
         return "visit_refused", {"reason": _(str(exc)), "usage": _(VISIT_NOTICES["visit_usage"])}
@@ -72,12 +73,14 @@ def _act(services: Services, case: Any, action: str, rest: str) -> Answer:
         if not time_text:
             raise BookingError(N_("write the new date and time after the number"))
         starts_at = parse_when(date_text, time_text.strip(), now=now, zone=services.settings.zone)
-        visits.move(db, visit, starts_at=starts_at, now=now, plan=services.reminder_plan)
+        told = visits.move(db, visit, starts_at=starts_at, now=now, plan=services.reminder_plan)
         moved = VisitRow(visit.id, visit.case_id, starts_at, visit.place, visit.note, "scheduled")
-        return "visit_moved", {"number": number, **_describe(services, moved)}
+        notice = "visit_moved" if told else "visit_moved_untold"
+        return notice, {"number": number, **_describe(services, moved)}
     if action == "cancel":
-        visits.cancel(db, visit, tell_family=visit.starts_at > now)
-        return "visit_cancelled_by_staff", {"number": number, **_describe(services, visit)}
+        told = visits.cancel(db, visit, tell_family=visit.starts_at > now)
+        notice = "visit_cancelled_by_staff" if told else "visit_cancelled_untold"
+        return notice, {"number": number, **_describe(services, visit)}
     new = visits.answer(db, visit, MARKS[action])
     if new is None:
         raise BookingError(N_("that visit is no longer active"))
@@ -126,7 +129,20 @@ def book_outside(services: Services, db: Any, reference: str, booking: Booking) 
             db,
             "notify_staff",
             case_id=case.id,
-            notice="visit_booked_outside",
+            notice="visit_booked_outside" if booked.told else "visit_booked_outside_untold",
             values=_describe(services, booked.visit),
         )
     return booked
+
+
+def cancel_outside(services: Services, db: Any, visit: VisitRow) -> None:
+    """Cancel a visit from the command line; the family (if it is still ahead) and the
+    case's topic are told."""
+    visits.cancel(db, visit, tell_family=visit.starts_at > services.clock())
+    enqueue(
+        db,
+        "notify_staff",
+        case_id=visit.case_id,
+        notice="visit_cancelled_outside",
+        values=_describe(services, visit),
+    )

@@ -17,7 +17,8 @@ async def test_the_command_menu_is_registered_in_each_language(standin: BotApiSt
     assert descriptions["sv"]["language"] == "Byt språk"
     assert descriptions["en"]["language"] == "Change the language"
     assert descriptions[""] == descriptions["en"], "other languages get the English menu"
-    assert set(descriptions["fi"]) == {"start", "language", "privacy", "forget", "help"}
+    assert set(descriptions["fi"]) == {"start", "visits", "language", "privacy", "forget", "help"}
+    assert descriptions["fi"]["visits"] == "Omat käynnit"
     assert "Helsingfors" in standin.descriptions["sv"]
 
 

@@ -153,7 +153,7 @@ async def test_a_reminder_due_in_quiet_hours_comes_the_evening_before(
     clock.set("2026-12-02T20:55")
     reminder = await next_message(standin, parent, 3)
     assert "Thu 3 Dec at 9.30" in (reminder.text or "")
-    clock.set("2026-12-03T07:30")  # the lead time itself, in the quiet hours: nothing more
+    clock.set("2026-12-03T08:05")  # after the quiet hours: the 2 h reminder went already
     await quietly(standin)
     assert len(parent.bot_messages()) == 4
 
@@ -182,28 +182,29 @@ async def test_reminders_missed_while_the_bot_was_down_go_out_once_when_it_start
     parent, topic = await family(standin, bot, language="sv")
     await staff_says(standin, topic, "/visit 3.12. 13.00 daghem")
     await staff_says(standin, topic, "/visit 4.12. 13.00 hem")
-    await standin.wait_for(lambda: len(parent.bot_messages()) == 3)
+    await staff_says(standin, topic, "/visit 2.12. 13.00 mottagning")
+    await standin.wait_for(lambda: len(parent.bot_messages()) == 4)
     await bot.stop()
 
     # Down over both lead times of the first visit; the second visit's 48 h falls due too,
     # and a third visit passes entirely.
     clock.set("2026-12-03T12:00")
     await bot.start(standin)
-    await standin.wait_for(lambda: len(parent.bot_messages()) == 5)
+    await standin.wait_for(lambda: len(parent.bot_messages()) == 6)
     await quietly(standin)
-    reminders = parent.bot_messages()[3:]
+    reminders = parent.bot_messages()[4:]
     assert len(reminders) == 2
     assert "tors 3.12 kl. 13.00" in (reminders[0].text or "")
     assert "fre 4.12 kl. 13.00" in (reminders[1].text or "")
     await bot.stop()
     await bot.start(standin)  # and a restart sends nothing again
     await quietly(standin)
-    assert len(parent.bot_messages()) == 5
+    assert len(parent.bot_messages()) == 6
     await bot.stop()
     with unit_of_work(bot.engine()) as db:
         statuses = db.execute(select(Visit.status).order_by(Visit.starts_at)).scalars().all()
         pending = db.execute(select(Reminder.lead_hours)).scalars().all()
-    assert statuses == ["reminded", "reminded"]
+    assert statuses == ["scheduled", "reminded", "reminded"]  # the past one got none
     assert pending == [2]  # the second visit's 2 h reminder
 
 
@@ -350,6 +351,11 @@ async def test_staff_list_move_and_cancel_visits_and_old_buttons_know_it(
     assert refused.startswith("Nothing was changed: give the number of the visit from /visits.")
     refused = await staff_says(standin, topic, "/visit 3.12. 25.00 clinic")
     assert refused.startswith("Nothing was changed: write the time like 9.30 or 09:30.")
+    # Numbers stay: a visit booked now for an earlier day is number 3, not 1.
+    await staff_says(standin, topic, "/visit 1.12. 9.00 home")
+    listing = await staff_says(standin, topic, "/visits")
+    assert listing.splitlines()[3] == "3. Tue 1 Dec at 9.00 · home · booked"
+    assert listing.splitlines()[1].startswith("1. Fri 4 Dec at 10.00")
 
 
 async def test_my_visits_in_the_menu_of_a_linked_family(
@@ -446,3 +452,40 @@ async def test_no_visit_is_booked_for_a_closed_case(
     await staff_says(standin, topic, "/reopen")
     booked = await staff_says(standin, topic, "/visit 3.12. 13.00 clinic")
     assert booked.startswith("📅 Visit booked")
+    refused = await staff_says(standin, topic, "/close")
+    assert refused.startswith("The case still has visits ahead (1).")
+    assert (await staff_says(standin, topic, "/visit cancel 1")).startswith("✖️ Visit 1")
+    assert (await staff_says(standin, topic, "/close")).startswith("✅ The case was closed")
+
+
+async def test_when_one_guardian_cancels_the_other_is_told(
+    standin: BotApiStandIn, bot: RunningBot
+) -> None:
+    parent, topic = await family(standin, bot, language="en")
+    therapist = standin.user(THERAPIST, language_code="fi")
+    other = await second_guardian(standin, topic, therapist, user_id=9003)
+    await staff_says(standin, topic, "/visit 3.12. 13.00 clinic")
+    await standin.wait_for(
+        lambda: any("booked for you" in (m.text or "") for m in other.bot_messages())
+    )
+    card = next(m for m in parent.bot_messages() if "booked for you" in (m.text or ""))
+    parent.press(card.message_id, card.button("Cancel"))
+    await standin.wait_idle()
+    parent.tap("Yes")
+    await standin.wait_idle()
+    await standin.wait_for(
+        lambda: "Your visit has been cancelled" in (other.last_bot_message().text or "")
+    )
+
+
+async def test_cancelling_a_past_visit_tells_no_one(
+    standin: BotApiStandIn, bot: RunningBot, clock: Clock
+) -> None:
+    parent, topic = await family(standin, bot, language="en")
+    await staff_says(standin, topic, "/visit 1.12. 13.00 clinic")
+    await standin.wait_for(lambda: len(parent.bot_messages()) == 2)
+    clock.set("2026-12-01T14:00")
+    answer = await staff_says(standin, topic, "/visit cancel 1")
+    assert answer.startswith("✖️ Visit 1 (Tue 1 Dec at 13.00) cancelled. No one was told")
+    await quietly(standin)
+    assert len(parent.bot_messages()) == 2
