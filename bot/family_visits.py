@@ -76,15 +76,14 @@ class VisitCards:
         reason = job["reason"]
         async with self.store_lock:
             with unit_of_work(services.engine) as db:
-                guardian = visits.visit_of_guardian(
+                found = visits.details_for_guardian(
                     db, visit_id=job["visit_id"], chat_id=job["chat_id"]
                 )
-                details = visits.visit_details(db, job["visit_id"]) if guardian else None
-                if details is None:
-                    log.info("chat %s is no longer a guardian of visit %s", *job_ids(job))
-                    return None
-                visit, view = details.visit, view_of(details, services)
-                stored = queries.chat_state(db, chat_id=job["chat_id"])
+        if found is None:
+            log.info("chat %s is no longer a guardian of visit %s", *job_ids(job))
+            return None
+        details, language = found
+        visit, view = details.visit, view_of(details, services)
         now = services.clock()
         if reason in ("booked", "moved", "reminder") and (
             not visit.active or visit.starts_at <= now
@@ -98,7 +97,7 @@ class VisitCards:
             quiet = services.quiet_hours
             if quiet is not None and quiet.is_quiet(now):
                 raise Later((quiet.period(now)[1] - now).total_seconds())
-        context = services.dialog_context(stored.language if stored else "fi")
+        context = services.dialog_context(language or "fi")
         if reason == "cancelled":
             screen = cards.cancelled(view, context, by_family=False)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime, format_skeleton, format_time
@@ -88,12 +89,24 @@ class Translator:
     def moment(self, value: dt.datetime) -> str:
         """A visit's time, in the zone it is given in: "to 3.12. klo 9.30" / "tors 3.12
         kl. 9.30" / "Thu 3 Dec at 9.30"."""
-        day = format_datetime(value, DAY_PATTERNS[self.language], locale=self.locale)
-        return self(MOMENT, day=day, time=self.time(value))
+        wall = value.replace(tzinfo=None)  # the cache keys on the wall time, not the instant
+        return self(MOMENT, day=_day(wall, self.language), time=_time(wall, self.locale))
 
     def time(self, value: dt.time | dt.datetime) -> str:
         """9.30 in every language: the 24-hour clock as it is written in Finland."""
         return format_time(value, "short", locale=self.locale)
+
+
+@lru_cache(maxsize=1024)
+def _day(value: dt.datetime, language: str) -> str:
+    """A visit's day from its local wall time; kept, since a day's visits share their days
+    and times (reminders in bulk format the same few again and again)."""
+    return format_datetime(value, DAY_PATTERNS[language], locale=BABEL_LOCALES[language])
+
+
+@lru_cache(maxsize=1024)
+def _time(value: dt.datetime, locale: str) -> str:
+    return format_time(value, "short", locale=locale)
 
 
 def load_translators(locales_dir: Path = LOCALES_DIR) -> dict[str, Translator]:

@@ -76,6 +76,30 @@ def enqueue(db: Connection, kind: str, *, priority: int = 0, **payload: Any) -> 
     )
 
 
+def enqueue_all(
+    db: Connection, kind: str, payloads: list[dict[str, Any]], *, priority: int = 0
+) -> None:
+    """Record many jobs of a kind at once (the scheduler's reminders), in one statement."""
+    if not payloads:
+        return
+    _queued.set(True)
+    now = utcnow()
+    db.execute(
+        insert(_jobs),
+        [
+            {
+                "kind": kind,
+                "payload": json.dumps(payload),
+                "attempts": 0,
+                "priority": priority,
+                "not_before": now,
+                "created_at": now,
+            }
+            for payload in payloads
+        ],
+    )
+
+
 #: A job's sender: sends, and returns what to record once the job is done (or None).
 Sender = Callable[[Bot, dict[str, Any]], Awaitable[Callable[[Connection], None] | None]]
 

@@ -26,9 +26,9 @@ from transitions import Machine
 from bot.dialogs.base import destination
 from bot.i18n import N_
 from bot.office_hours import QuietHours
-from bot.outbox import enqueue
+from bot.outbox import enqueue, enqueue_all
 from bot.store.database import unit_of_work
-from bot.store.models import Case, Guardian, Reminder, Visit, utcnow
+from bot.store.models import Case, Conversation, Guardian, Reminder, Visit, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ _visits = Visit.__table__  # type: ignore[attr-defined]
 _reminders = Reminder.__table__  # type: ignore[attr-defined]
 _cases = Case.__table__  # type: ignore[attr-defined]
 _guardians = Guardian.__table__  # type: ignore[attr-defined]
+_conversations = Conversation.__table__  # type: ignore[attr-defined]
 
 
 class Status(Enum):
@@ -328,6 +329,28 @@ _SELECT_DETAILS = (
 )
 
 
+_SELECT_FOR_GUARDIAN = (
+    _SELECT_DETAILS.add_columns(_conversations.c.language)
+    .join(
+        _guardians,
+        (_guardians.c.case_id == _visits.c.case_id)
+        & (_guardians.c.chat_id == bindparam("chat_id")),
+    )
+    .outerjoin(_conversations, _conversations.c.chat_id == _guardians.c.chat_id)
+)
+
+
+def details_for_guardian(
+    db: Connection, *, visit_id: int, chat_id: int
+) -> tuple[VisitDetails, str | None] | None:
+    """A visit's details and the chat's language, if the chat is a guardian of its case:
+    what a visit message needs, in one query (reminders read it per message)."""
+    row = db.execute(_SELECT_FOR_GUARDIAN, {"visit_id": visit_id, "chat_id": chat_id}).first()
+    if row is None:
+        return None
+    return VisitDetails(_row(row), str(row.label), bool(row.first)), row.language
+
+
 def visit_details(db: Connection, visit_id: int) -> VisitDetails | None:
     """A visit and what its messages show, in one query (reminders read it per message)."""
     row = db.execute(_SELECT_DETAILS, {"visit_id": visit_id}).first()
@@ -587,22 +610,28 @@ def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
         )
         .order_by(_visits.c.id, _guardians.c.chat_id)
     ).all()
-    reminded = set()
-    for row in rows:
-        # The start time goes with the job: a visit moved before it is sent gets none.
-        starts_at = aware(row.starts_at).isoformat()
-        enqueue(
-            db,
-            "visit_card",
-            priority=1,
-            visit_id=row.id,
-            chat_id=row.chat_id,
-            reason="reminder",
-            starts_at=starts_at,
+    # The start time goes with each job: a visit moved before it is sent gets none.
+    enqueue_all(
+        db,
+        "visit_card",
+        [
+            {
+                "visit_id": row.id,
+                "chat_id": row.chat_id,
+                "reason": "reminder",
+                "starts_at": aware(row.starts_at).isoformat(),
+            }
+            for row in rows
+        ],
+        priority=1,
+    )
+    first_reminded = sorted({row.id for row in rows if row.status == Status.SCHEDULED.value})
+    if first_reminded:
+        db.execute(
+            update(_visits)
+            .where(_visits.c.id.in_(first_reminded), _visits.c.status == Status.SCHEDULED.value)
+            .values(status=Status.REMINDED.value, updated_at=utcnow())
         )
-        if row.status == Status.SCHEDULED.value and row.id not in reminded:
-            _set(db, row.id, Status.REMINDED, expected=Status.SCHEDULED)
-        reminded.add(row.id)
     return len(visit_ids)
 
 
