@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from transitions.extensions import GraphMachine
 
@@ -12,75 +14,62 @@ from bot.dialogs import advice, menu
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
+def _chart(states: Any, transitions: Any, initial: Any, title: str, **options: Any) -> str:
+    """A machine drawn as a Mermaid state diagram, without the styling of a "current" state
+    (a diagram of the machine has none)."""
+    machine = GraphMachine(
+        states=states,
+        transitions=transitions,
+        initial=initial,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        title=title,
+        **options,
+    )
+    chart = re.sub(r"Class (\w+) s_active", r"Class \1 s_default", machine.get_graph().draw(None))
+    return f"```mermaid\n{chart.strip()}\n```\n"
+
+
+def _from(anywhere: Any, transitions: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Transitions open from every state ("*"), drawn once, from `anywhere`."""
+    return [{**t, "source": anywhere} if t["source"] == "*" else t for t in transitions]
+
+
 def menu_diagram() -> str:
     """The menu's states and transitions; entries open from every page are drawn once,
     from the main menu."""
-    transitions = [
-        {**t, "source": menu.State.MAIN} if t["source"] == "*" else t for t in menu.TRANSITIONS
-    ]
-    machine = GraphMachine(
-        states=menu.State,
-        transitions=transitions,
-        initial=menu.State.MAIN,
-        auto_transitions=False,
-        graph_engine="mermaid",
-        show_conditions=True,
-        title="Main menu",
-    )
-    chart = str(machine.get_graph().draw(None))
-    # Drop the styling of the "current" state: a diagram of the dialog has none.
-    chart = chart.replace("Class MAIN s_active", "Class MAIN s_default")
+    transitions = _from(menu.State.MAIN, menu.TRANSITIONS)
+    chart = _chart(menu.State, transitions, menu.State.MAIN, "Main menu", show_conditions=True)
     return (
         "# The main menu dialog\n\n"
         "Generated from `bot/dialogs/menu.py` by `otbot diagram`; do not edit by hand.\n"
         "The commands and the main menu's entries (main, advice, about, customer, language,\n"
-        "privacy, help, forget) open their page from every page, not only from MAIN.\n\n"
-        f"```mermaid\n{chart.strip()}\n```\n"
+        "privacy, help, forget, my_visits) open their page from every page, not only from\n"
+        "MAIN.\n\n" + chart
     )
 
 
 def advice_diagram() -> str:
     """The baby advice's states; "go to a topic", "topics" and "main" work from every page
     and are drawn from the advice home only."""
-    transitions = [
-        {**t, "source": advice.HOME} if t["source"] == "*" else t for t in advice.TRANSITIONS
-    ]
-    machine = GraphMachine(
-        states=advice.STATES,
-        transitions=transitions,
-        initial=advice.HOME,
-        auto_transitions=False,
-        graph_engine="mermaid",
-        title="Baby advice",
-    )
-    chart = str(machine.get_graph().draw(None)).replace("s_active", "s_default")
+    transitions = _from(advice.HOME, advice.TRANSITIONS)
     return (
         "# The baby advice dialog\n\n"
         "Generated from `bot/dialogs/advice.py` and `advice_texts.py` by `otbot diagram`;\n"
         'do not edit by hand. "main" is the main menu, shown by the menu dialog.\n\n'
-        f"```mermaid\n{chart.strip()}\n```\n"
+        + _chart(advice.STATES, transitions, advice.HOME, "Baby advice")
     )
 
 
 def visit_diagram() -> str:
     """A visit's statuses: what the scheduler, the family and staff can do to it."""
-    machine = GraphMachine(
-        states=visits.Status,
-        transitions=visits.TRANSITIONS,
-        initial=visits.Status.SCHEDULED,
-        auto_transitions=False,
-        graph_engine="mermaid",
-        title="A visit's status",
-    )
-    chart = str(machine.get_graph().draw(None))
-    chart = chart.replace("Class SCHEDULED s_active", "Class SCHEDULED s_default")
+    chart = _chart(visits.Status, visits.TRANSITIONS, visits.Status.SCHEDULED, "A visit's status")
     return (
         "# A visit's status\n\n"
         "Generated from `bot/visits.py` by `otbot diagram`; do not edit by hand.\n"
         "`remind` is the scheduler sending the first reminder; `confirm`, `ask_another_time`\n"
         "and `cancel` are the family's buttons (staff cancel too); `move`, `book_again`,\n"
-        "`mark_done` and `mark_no_show` are staff's `/visit` commands.\n\n"
-        f"```mermaid\n{chart.strip()}\n```\n"
+        "`mark_done` and `mark_no_show` are staff's `/visit` commands.\n\n" + chart
     )
 
 
