@@ -80,7 +80,9 @@ class VisitCards:
                     db, visit_id=job["visit_id"], chat_id=job["chat_id"]
                 )
         if found is None:
-            log.info("chat %s is no longer a guardian of visit %s", *job_ids(job))
+            log.info(
+                "chat %s is no longer a guardian of visit %s", job["chat_id"], job["visit_id"]
+            )
             return None
         details, language = found
         visit, view = details.visit, view_of(details, services)
@@ -119,10 +121,6 @@ class VisitCards:
         return None
 
 
-def job_ids(job: dict[str, Any]) -> tuple[int, int]:
-    return job["chat_id"], job["visit_id"]
-
-
 async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
     """A press of a button under a visit in a private chat. It acts only for a guardian of
     the visit's case, only while the visit can still be answered so, and tells the topic
@@ -134,15 +132,15 @@ async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: in
     dialog = services.dialog_context(chat.language)
     _ = dialog.translate
     pressed = cards.parse(query.data or "")
-    visit = (
-        visits.visit_of_guardian(db, visit_id=pressed.visit_id, chat_id=chat_id)
+    found = (
+        visits.details_for_guardian(db, visit_id=pressed.visit_id, chat_id=chat_id)
         if pressed is not None and query.from_user.id == chat_id
         else None
     )
-    if pressed is None or visit is None:
+    if pressed is None or found is None:
         await answer(query, _(cards.NOTICES["not_yours"]))
         return
-    view = _view(db, visit.id, services)
+    visit, view = found[0].visit, view_of(found[0], services)
     message_id = query.message.message_id if query.message else None
     if pressed.stamp != view.stamp:
         await answer(query, _(cards.NOTICES["moved"]))

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot import dialogs, family_visits, inbox, visits
 from bot.dialogs import customer
+from bot.dialogs import visits as cards
 from bot.dialogs.base import (
     Button,
     Command,
@@ -56,7 +57,7 @@ UNREAD = Unread()
 #: Callback data of a guardian's "which child" buttons: this prefix and the case's id.
 CHILD_BUTTON = "child:"
 #: Callback data of the buttons under a visit (`bot.dialogs.visits`).
-VISIT_BUTTON = "visit:"
+VISIT_BUTTON = f"{cards.PREFIX}:"
 
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -35,6 +35,7 @@ from bot.store.models import (
     Visit,
     utcnow,
 )
+from bot.store.queries import guardians_of
 from bot.visits import VISIT_NOTICES
 
 log = logging.getLogger(__name__)
@@ -185,20 +186,6 @@ def cases_of(db: Connection, *, chat_id: int) -> list[LinkedCase]:
 
 def case_of_topic(db: Connection, *, topic_id: int) -> Any | None:
     return db.execute(select(_cases).where(_cases.c.topic_id == topic_id)).first()
-
-
-def guardians_of(db: Connection, *, case_id: int) -> list[int]:
-    """The chats linked to a case, in the order they linked (staff number them so)."""
-    return [chat_id for chat_id, _linked in guardian_links(db, case_id=case_id)]
-
-
-def guardian_links(db: Connection, *, case_id: int) -> list[tuple[int, datetime]]:
-    rows = db.execute(
-        select(_guardians.c.chat_id, _guardians.c.linked_at)
-        .where(_guardians.c.case_id == case_id)
-        .order_by(_guardians.c.linked_at, _guardians.c.chat_id)
-    )
-    return [(row.chat_id, row.linked_at) for row in rows]
 
 
 def unlink(db: Connection, *, chat_id: int | None = None, case_id: int | None = None) -> list[int]:

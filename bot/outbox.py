@@ -63,17 +63,7 @@ _queued: contextvars.ContextVar[bool] = contextvars.ContextVar("otbot_queued", d
 def enqueue(db: Connection, kind: str, *, priority: int = 0, **payload: Any) -> None:
     """Record a job in the current unit of work; it is sent once that commits. Jobs of
     priority 0 (relays, notices, answers) go before those of priority 1 (reminders)."""
-    _queued.set(True)
-    db.execute(
-        insert(_jobs).values(
-            kind=kind,
-            payload=json.dumps(payload),
-            attempts=0,
-            priority=priority,
-            not_before=utcnow(),
-            created_at=utcnow(),
-        )
-    )
+    enqueue_all(db, kind, [payload], priority=priority)
 
 
 def enqueue_all(

@@ -20,6 +20,7 @@ from bot.dialogs.base import Command
 from bot.outbox import enqueue
 from bot.services import BotContext
 from bot.staff_visits import visit_command
+from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.models import Case, RelayedMessage, utcnow
 
@@ -63,7 +64,7 @@ async def staff_command(
     db = current_unit()
     if command.name == "status":
         _ = context.services.staff_translator
-        links = inbox.guardian_links(db, case_id=case.id)
+        links = queries.guardian_links(db, case_id=case.id)
         numbered = ", ".join(f"{n}: {_.date(at)}" for n, (_chat, at) in enumerate(links, 1))
         values = {
             "reference": case.reference,
@@ -82,7 +83,7 @@ async def staff_command(
             .where(_cases.c.id == case.id)
             .values(status="closed", closed_at=utcnow())
         )
-        for chat_id in inbox.guardians_of(db, case_id=case.id):
+        for chat_id in queries.guardians_of(db, case_id=case.id):
             enqueue(db, "notify_family", chat_id=chat_id, notice="closed")
         await _say(context, message, "closed")
     elif command.name == "link":
@@ -99,7 +100,7 @@ async def staff_command(
             context, message, "new_code", {"code": issued.code, "link": link, "expires": expires}
         )
     elif command.name == "unlink":
-        chats = inbox.guardians_of(db, case_id=case.id)
+        chats = queries.guardians_of(db, case_id=case.id)
         if command.argument.isdigit() and 1 <= int(command.argument) <= len(chats):
             chosen = chats[int(command.argument) - 1]
             inbox.unlink(db, case_id=case.id, chat_id=chosen)

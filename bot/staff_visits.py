@@ -7,6 +7,7 @@ visit N of that list. Each returns the notice to answer with; `bot.staff` says i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot import visits
@@ -74,7 +75,7 @@ def _act(services: Services, case: Any, action: str, rest: str) -> Answer:
             raise BookingError(N_("write the new date and time after the number"))
         starts_at = parse_when(date_text, time_text.strip(), now=now, zone=services.settings.zone)
         told = visits.move(db, visit, starts_at=starts_at, now=now, plan=services.reminder_plan)
-        moved = VisitRow(visit.id, visit.case_id, starts_at, visit.place, visit.note, "scheduled")
+        moved = replace(visit, starts_at=starts_at)
         notice = "visit_moved" if told else "visit_moved_untold"
         return notice, {"number": number, **_describe(services, moved)}
     if action == "cancel":

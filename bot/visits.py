@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from functools import lru_cache
@@ -29,6 +29,7 @@ from bot.office_hours import QuietHours
 from bot.outbox import enqueue, enqueue_all
 from bot.store.database import unit_of_work
 from bot.store.models import Case, Conversation, Guardian, Reminder, Visit, utcnow
+from bot.store.queries import guardians_of
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Status(Enum):
 
 #: A visit in one of these still takes place.
 ACTIVE = [Status.SCHEDULED, Status.REMINDED, Status.CONFIRMED, Status.RESCHEDULE]
+ACTIVE_VALUES = [status.value for status in ACTIVE]
 
 TRANSITIONS: list[dict[str, object]] = [
     # The scheduler sent the first reminder.
@@ -205,7 +207,7 @@ def next_status(status: str, trigger: str) -> Status | None:
 
 
 def is_active(status: str) -> bool:
-    return status in {s.value for s in ACTIVE}
+    return status in ACTIVE_VALUES
 
 
 def parse_lead_hours(text: str) -> tuple[int, ...]:
@@ -352,21 +354,11 @@ def details_for_guardian(
 
 
 def visit_details(db: Connection, visit_id: int) -> VisitDetails | None:
-    """A visit and what its messages show, in one query (reminders read it per message)."""
+    """A visit and what its messages show, in one query."""
     row = db.execute(_SELECT_DETAILS, {"visit_id": visit_id}).first()
     if row is None:
         return None
     return VisitDetails(_row(row), str(row.label), bool(row.first))
-
-
-def visit_of_guardian(db: Connection, *, visit_id: int, chat_id: int) -> VisitRow | None:
-    """A visit, if the chat is a guardian of its case."""
-    row = db.execute(
-        select(*_VISIT_COLUMNS)
-        .join(_guardians, _guardians.c.case_id == _visits.c.case_id)
-        .where(_visits.c.id == visit_id, _guardians.c.chat_id == chat_id)
-    ).first()
-    return _row(row) if row is not None else None
 
 
 def upcoming_of_chat(db: Connection, *, chat_id: int, now: datetime) -> list[VisitRow]:
@@ -377,7 +369,7 @@ def upcoming_of_chat(db: Connection, *, chat_id: int, now: datetime) -> list[Vis
         .where(
             _guardians.c.chat_id == chat_id,
             _visits.c.starts_at > now,
-            _visits.c.status.in_([s.value for s in ACTIVE]),
+            _visits.c.status.in_(ACTIVE_VALUES),
         )
         .order_by(_visits.c.starts_at, _visits.c.id)
     )
@@ -389,21 +381,10 @@ def upcoming_visits(db: Connection, *, now: datetime) -> list[tuple[str, VisitRo
     rows = db.execute(
         select(_cases.c.reference, *_VISIT_COLUMNS)
         .join(_cases, _cases.c.id == _visits.c.case_id)
-        .where(_visits.c.starts_at > now, _visits.c.status.in_([s.value for s in ACTIVE]))
+        .where(_visits.c.starts_at > now, _visits.c.status.in_(ACTIVE_VALUES))
         .order_by(_visits.c.starts_at, _visits.c.id)
     )
     return [(row.reference, _row(row)) for row in rows]
-
-
-def guardian_chats(db: Connection, *, case_id: int) -> list[int]:
-    return [
-        row.chat_id
-        for row in db.execute(
-            select(_guardians.c.chat_id)
-            .where(_guardians.c.case_id == case_id)
-            .order_by(_guardians.c.linked_at, _guardians.c.chat_id)
-        )
-    ]
 
 
 class BookingError(Exception):
@@ -445,7 +426,7 @@ def book(
         if visit.status != Status.CANCELLED.value:
             return Booked(visit, "already", 0)
         _set(db, visit.id, Status.SCHEDULED, place=place, note=note)
-        outcome = "again"
+        outcome, visit_id = "again", visit.id
     else:
         visit_id = db.execute(
             insert(_visits).values(
@@ -459,8 +440,7 @@ def book(
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         outcome = "booked"
-        visit = VisitRow(visit_id, case_id, starts_at, place, note, Status.SCHEDULED.value)
-    visit = VisitRow(visit.id, case_id, starts_at, place, note, Status.SCHEDULED.value)
+    visit = VisitRow(visit_id, case_id, starts_at, place, note, Status.SCHEDULED.value)
     _plan_reminders(db, visit, now=now, plan=plan)
     told = _tell_family(db, visit, "booked")
     return Booked(visit, outcome, told)
@@ -484,7 +464,7 @@ def move(
     if clash is not None:
         raise BookingError(N_("the case already has a visit at that time"))
     _set(db, visit.id, Status.SCHEDULED, starts_at=starts_at)
-    moved = VisitRow(visit.id, visit.case_id, starts_at, visit.place, visit.note, "scheduled")
+    moved = replace(visit, starts_at=starts_at, status=Status.SCHEDULED.value)
     _plan_reminders(db, moved, now=now, plan=plan)
     return _tell_family(db, moved, "moved", previous=visit.starts_at.isoformat())
 
@@ -544,7 +524,7 @@ def _tell_family(
     previous: str | None = None,
     besides: int | None = None,
 ) -> int:
-    chats = [c for c in guardian_chats(db, case_id=visit.case_id) if c != besides]
+    chats = [c for c in guardians_of(db, case_id=visit.case_id) if c != besides]
     for chat_id in chats:
         enqueue(
             db, "visit_card", visit_id=visit.id, chat_id=chat_id, reason=reason, previous=previous
@@ -605,7 +585,7 @@ def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
         .where(
             _visits.c.id.in_(visit_ids),
             _visits.c.starts_at > now,
-            _visits.c.status.in_([s.value for s in ACTIVE]),
+            _visits.c.status.in_(ACTIVE_VALUES),
             _cases.c.status == "open",
         )
         .order_by(_visits.c.id, _guardians.c.chat_id)

@@ -131,3 +131,22 @@ def remember(db: Connection, *, key: str, value: str) -> None:
         db.execute(insert(_settings).values(key=key, value=value))
     else:
         db.execute(update(_settings).where(_settings.c.key == key).values(value=value))
+
+
+_SELECT_GUARDIANS = (
+    select(_guardians.c.chat_id, _guardians.c.linked_at)
+    .where(_guardians.c.case_id == bindparam("case_id"))
+    .order_by(_guardians.c.linked_at, _guardians.c.chat_id)
+)
+
+
+def guardian_links(db: Connection, *, case_id: int) -> list[tuple[int, datetime]]:
+    """The chats linked to a case and when, in the order they linked (staff number them so)."""
+    return [
+        (row.chat_id, row.linked_at) for row in db.execute(_SELECT_GUARDIANS, {"case_id": case_id})
+    ]
+
+
+def guardians_of(db: Connection, *, case_id: int) -> list[int]:
+    """The chats linked to a case, in the order they linked."""
+    return [chat_id for chat_id, _linked in guardian_links(db, case_id=case_id)]
