@@ -1,10 +1,20 @@
-"""Recognising what a parent wrote: word stems compared with keyword lists from the catalogs.
+"""Recognising what a parent wrote: words compared with keyword lists from the catalogs.
 
-Finnish inflects heavily (itku, itkee, itkua, itkuinen), parents type fast, with typos and
-often without ä, ö and å. So both the message and the keywords are cut to stems with the
-Snowball stemmer of each language and folded to plain letters. A keyword stem matches a
-word that starts with it (compounds included) or, when the stem is long, nearly does: one
-letter wrong, missing, extra or swapped after the first letter.
+Finnish inflects heavily (itku, itkee, itkua, itkuinen; uni, unta, unet), compounds freely
+(hiustenpesu, päiväunet, morgonvakning) and parents type fast, with typos and often
+without ä, ö and å. A keyword word therefore matches a message word in three ways:
+
+- **base form**: both are forms of the same word in simplemma's dictionaries (`kädet` and
+  `käsi`, `kylvyssä` and `kylpy`, `kräks` and `kräkas`). The dictionaries are large, so only
+  the forms of the keywords' base forms are kept (`BaseForms`), read once per process;
+  a compound's last part is looked up too (`hiusten|pesussa`);
+- **stem**: the message word, or a compound's later part, starts with the keyword's
+  Snowball stem (`koliikki` finds `koliikkivauva`), or nearly does when the stem is long:
+  one letter wrong, missing, extra or swapped after the first letter;
+- **exactly**, for stems of three letters or fewer.
+
+Without simplemma (not installed, or its data unreadable) matching falls back to stems
+alone, and `base_forms_missing` says why.
 
 Matching runs on every typed message, so the keyword stems are indexed once (`StemIndex`)
 and a message costs a few dictionary look-ups per word.
@@ -12,14 +22,17 @@ and a message costs a few dictionary look-ups per word.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
+
+log = logging.getLogger(__name__)
 
 STEMMERS = {"fi": "finnish", "sv": "swedish", "en": "english"}
 _WORD = re.compile(r"[^\W_]+")
@@ -32,6 +45,19 @@ TYPO_STEM = 6
 LONGEST_WORD = 40
 #: How many different words a vocabulary remembers the matches of.
 SEEN_WORDS = 100_000
+#: A compound's first part is at least this long, and so is the part looked up after it.
+COMPOUND_PART = 3
+#: Base forms that carry person or negation (`en jaksa` is not `ei jaksa`): such keyword
+#: words match only as written.
+FUNCTION_WORDS = {
+    "fi": {"ei", "olla", "minä", "sinä", "hän", "se", "me", "te", "he", "tämä", "joka", "mikä"},
+    "sv": {"jag", "du", "han", "hon", "vara", "ha", "inte", "den", "det", "vi", "ni", "de"},
+    "en": {"i", "be", "have", "do", "not", "he", "she", "it", "we", "they", "you"},
+}
+#: A dictionary pair is kept when its base form begins with the bytes a keyword word does.
+PREFIX_BYTES = 3
+#: Marks a base form among the items a word matches, so that it never meets a stem.
+BASE = "="
 
 
 @lru_cache(maxsize=3)
@@ -39,10 +65,15 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(STEMMERS[language])
 
 
+def fold(text: str) -> str:
+    """A word folded to plain letters (`yöllä` → `yolla`)."""
+    return text.translate(_FOLD)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
     """A word's stem in a language, folded to plain letters."""
-    return str(_stemmer(language).stemWord(word)).translate(_FOLD)
+    return fold(str(_stemmer(language).stemWord(word)))
 
 
 def words(text: str) -> list[str]:
@@ -51,64 +82,161 @@ def words(text: str) -> list[str]:
     return [w[:LONGEST_WORD] for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())]
 
 
-def stems(text: str, languages: Iterable[str]) -> frozenset[str]:
-    """Every stem a text's words may have in the given languages, folded to plain letters."""
-    found: set[str] = set()
-    for word in words(text):
-        found.add(word.translate(_FOLD))
-        found.update(stem(word, language) for language in languages)
-    return frozenset(found)
+# Base forms ----------------------------------------------------------------------------------
+
+#: Why base forms are not used, when they are not; None when they are.
+base_forms_missing: str | None = None
+
+
+def _records(language: str) -> Iterator[tuple[bytes, bytes]]:
+    """Every (form, base form) pair of simplemma's dictionary for a language, UTF-8."""
+    from simplemma.strategies.dictionaries import frontcode
+    from simplemma.strategies.dictionaries.dictionary_factory import _read_decompressed
+
+    data = _read_decompressed(language)
+    reverse, _count, position = frontcode._read_header(data)
+    for _start, key, value in frontcode._iter_records(data, position):
+        yield (key[::-1], value[::-1]) if reverse else (key, value)
+
+
+@lru_cache(maxsize=8)
+def _forms(language: str, keyword_words: frozenset[str]) -> Mapping[str, str]:
+    """Every form (also folded) of the keyword words' base forms, with its base form.
+
+    One pass over the dictionary: the pairs whose base form begins like a keyword word are
+    kept, then those of the keywords' own base forms chosen from them.
+    """
+    global base_forms_missing
+    wanted = {w.encode() for w in keyword_words}
+    beginnings = {w[:PREFIX_BYTES] for w in wanted}
+    try:
+        base_of: dict[bytes, bytes] = {}
+        kept: list[tuple[bytes, bytes]] = []
+        for form, base in _records(language):
+            if form in wanted:
+                base_of[form] = base
+            if base[:PREFIX_BYTES] in beginnings:
+                kept.append((form, base))
+    except Exception as error:
+        base_forms_missing = f"simplemma's dictionary for {language} is unusable: {error!r}"
+        log.warning("matching by stems only: %s", base_forms_missing)
+        return {}
+    function_words = {w.encode() for w in FUNCTION_WORDS[language]}
+    bases = {base_of.get(w, w) for w in wanted} - function_words
+    table = {form.decode(): base.decode() for form, base in kept if base in bases}
+    for encoded in bases:
+        table.setdefault(encoded.decode(), encoded.decode())
+    for form, base_form in list(table.items()):
+        table.setdefault(fold(form), base_form)
+    return table
+
+
+class BaseForms:
+    """The base forms of the words that matter: those of the keyword lists."""
+
+    def __init__(self, keyword_words: Mapping[str, Iterable[str]]) -> None:
+        self.tables = {
+            language: _forms(language, frozenset(found))
+            for language, found in keyword_words.items()
+        }
+
+    def of(self, word: str, language: str) -> str | None:
+        """A keyword word's base form as an item (`=käsi`), or None when it has none."""
+        base = self.tables.get(language, {}).get(word)
+        return BASE + fold(base) if base else None
+
+    def items(self, word: str) -> set[str]:
+        """The base forms a message word, or its compound's last part, may have."""
+        found: set[str] = set()
+        for table in self.tables.values():
+            base = table.get(word)
+            if base is not None:
+                found.add(BASE + fold(base))
+            for start in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+                base = table.get(word[start:])
+                if base is not None and len(base) > COMPOUND_PART:
+                    found.add(BASE + fold(base))
+        return found
+
+
+# Keyword lists -------------------------------------------------------------------------------
+
+#: A word of a keyword phrase: the items that each stand for it (its stem, its base form).
+Alternatives = frozenset[str]
+Phrase = tuple[Alternatives, ...]
+
+
+def parse(text: str, language: str, forms: BaseForms | None = None) -> tuple[Phrase, ...]:
+    """The phrases of a comma-separated keyword text."""
+    phrases = []
+    for part in text.split(","):
+        phrase = []
+        for word in words(part):
+            alternatives = {stem(word, language)}
+            base = forms.of(word, language) if forms else None
+            if base is not None:
+                alternatives.add(base)
+            phrase.append(frozenset(alternatives))
+        if phrase:
+            phrases.append(tuple(phrase))
+    return tuple(dict.fromkeys(phrases))
 
 
 @dataclass(frozen=True)
 class Keywords:
-    """A keyword list: phrases, each a tuple of stems that must all occur."""
+    """A keyword list: phrases, each a tuple of words that must all occur."""
 
-    phrases: tuple[tuple[str, ...], ...]
-    #: For each stem, the phrases it is in.
-    by_stem: dict[str, tuple[tuple[str, ...], ...]] = field(init=False, compare=False, repr=False)
+    phrases: tuple[Phrase, ...]
+    #: For each item, the phrases it is in.
+    by_item: dict[str, tuple[Phrase, ...]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        index: dict[str, list[Phrase]] = defaultdict(list)
         for phrase in self.phrases:
-            for item in set(phrase):
+            for item in {i for alternatives in phrase for i in alternatives}:
                 index[item].append(phrase)
-        object.__setattr__(self, "by_stem", {k: tuple(v) for k, v in index.items()})
+        object.__setattr__(self, "by_item", {k: tuple(v) for k, v in index.items()})
 
     @property
-    def all_stems(self) -> Iterable[str]:
-        return self.by_stem.keys()
-
-    @classmethod
-    def parse(cls, text: str, language: str) -> Keywords:
-        phrases = []
-        for part in text.split(","):
-            phrase = tuple(stem(word, language) for word in words(part))
-            if phrase:
-                phrases.append(phrase)
-        return cls(tuple(phrases))
+    def all_items(self) -> Iterable[str]:
+        return self.by_item.keys()
 
     def __or__(self, other: Keywords) -> Keywords:
         return Keywords(tuple(dict.fromkeys(self.phrases + other.phrases)))
 
-    def score(self, found: frozenset[str]) -> int:
-        """How strongly a message points here: the words of every phrase whose stems were
-        all found (`StemIndex.found`)."""
-        candidates = {p for item in found if item in self.by_stem for p in self.by_stem[item]}
-        return sum(len(p) for p in candidates if all(s in found for s in p))
+    def matched(self, message: Message) -> list[Phrase]:
+        """The phrases all of whose words the message holds."""
+        candidates = {
+            p for item in message.items if item in self.by_item for p in self.by_item[item]
+        }
+        return [p for p in candidates if all(alts & message.items for alts in p)]
+
+    def matches(self, message: Message) -> bool:
+        return bool(self.matched(message))
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a message's words matched: all the items, and each word's."""
+
+    items: frozenset[str]
+    by_word: tuple[frozenset[str], ...]
 
 
 class StemIndex:
-    """The keyword stems of a vocabulary, indexed for the three ways a word can match."""
+    """The keyword items of a vocabulary, indexed for the ways a word can match."""
 
-    def __init__(self, keywords: Iterable[Keywords]) -> None:
+    def __init__(self, keywords: Iterable[Keywords], forms: BaseForms | None = None) -> None:
+        self.forms = forms
         self.exact: set[str] = set()
         self.prefixes: set[str] = set()
         self.near: dict[str, set[str]] = defaultdict(set)
         self._seen: dict[str, frozenset[str]] = {}
         self.longest = 0
         for keyword_list in keywords:
-            for item in keyword_list.all_stems:
+            for item in keyword_list.all_items:
+                if item.startswith(BASE):
+                    continue
                 self.longest = max(self.longest, len(item))
                 if len(item) <= SHORT_STEM:
                     self.exact.add(item)
@@ -118,29 +246,51 @@ class StemIndex:
                     for variant in _deletions(item) | {item}:
                         self.near[variant].add(item)
 
-    def found(self, message: frozenset[str]) -> frozenset[str]:
-        """The keyword stems a message's stems match."""
-        hits: set[str] = set()
-        for word in message:
-            hits.update(self._hits(word))
-        return frozenset(hits)
+    def read(self, text: str, languages: Iterable[str]) -> Message:
+        """The keyword items each word of a text matches."""
+        languages = tuple(languages)
+        by_word = tuple(self._word(word, languages) for word in words(text))
+        return Message(frozenset().union(*by_word), by_word)
 
-    def _hits(self, word: str) -> frozenset[str]:
+    def _word(self, word: str, languages: tuple[str, ...]) -> frozenset[str]:
         known = self._seen.get(word)
         if known is not None:
             return known
         hits: set[str] = set()
+        folded = fold(word)
+        forms = {folded, *(stem(word, language) for language in languages)}
+        for form in forms:
+            hits |= self._stem_hits(form)
+        # A compound's later part: its beginning may be a keyword's stem.
+        for start in range(COMPOUND_PART, len(folded) - SHORT_STEM):
+            hits |= {h for h in self._prefix_hits(folded[start:]) if len(h) > SHORT_STEM}
+        if self.forms is not None:
+            hits |= self.forms.items(word)
+        if not hits:
+            # A typo only in a word that nothing else recognised.
+            for form in forms:
+                for end in range(TYPO_STEM - 1, min(len(form), self.longest + 1) + 1):
+                    hits |= self._near(form[:end])
+        found = frozenset(hits)
+        if len(self._seen) < SEEN_WORDS:
+            self._seen[word] = found
+        return found
+
+    def _prefix_hits(self, word: str) -> set[str]:
+        return {
+            word[:end]
+            for end in range(SHORT_STEM + 1, min(len(word), self.longest) + 1)
+            if word[:end] in self.prefixes
+        }
+
+    def _stem_hits(self, word: str) -> set[str]:
+        hits: set[str] = set()
         if word in self.exact:
             hits.add(word)
-        for end in range(SHORT_STEM + 1, min(len(word), self.longest + 1) + 1):
-            start = word[:end]
-            if start in self.prefixes:
-                hits.add(start)
-            if end >= TYPO_STEM - 1:
-                hits.update(self._near(start))
-        if len(self._seen) < SEEN_WORDS:
-            self._seen[word] = frozenset(hits)
-        return frozenset(hits)
+        for end in range(SHORT_STEM + 1, min(len(word), self.longest) + 1):
+            if word[:end] in self.prefixes:
+                hits.add(word[:end])
+        return hits
 
     def _near(self, start: str) -> set[str]:
         """Stems one edit from a word's beginning, with the same first letter."""
@@ -152,3 +302,53 @@ class StemIndex:
 
 def _deletions(text: str) -> set[str]:
     return {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+# Weighing ------------------------------------------------------------------------------------
+
+
+class Weigher:
+    """Scores of competing keyword lists (topics, pages) for a message.
+
+    Each word of the message counts once for a list, by how specific the item it matched is:
+    an item in one list counts 1, one in two lists 1/2, and so on, so that one word shared by
+    several lists does not pull the answer away. An item of a list's own words (a topic's,
+    not only one of its questions') counts fully, others half. A phrase of several words
+    adds a quarter.
+    """
+
+    def __init__(self, lists: Mapping[str, tuple[Keywords, Keywords]]) -> None:
+        """`lists`: by name, the list's own keywords and all of its keywords."""
+        self.lists = {name: every for name, (_own, every) in lists.items()}
+        self.own = {name: set(own.all_items) for name, (own, _every) in lists.items()}
+        holders: dict[str, set[str]] = defaultdict(set)
+        for name, keywords in self.lists.items():
+            for item in keywords.all_items:
+                holders[item].add(name)
+        self.weight = {item: 1 / len(names) for item, names in holders.items()}
+
+    def scores(self, message: Message) -> list[tuple[str, float]]:
+        """Every list the message matches, best first."""
+        result = []
+        for name, keywords in self.lists.items():
+            phrases = keywords.matched(message)
+            if not phrases:
+                continue
+            items = {i for p in phrases for alternatives in p for i in alternatives}
+            own = self.own[name]
+            total = PHRASE_BONUS * sum(1 for p in phrases if len(p) > 1)
+            for word_items in message.by_word:
+                shared = word_items & items
+                if shared:
+                    total += max(
+                        self.weight[i] * (1 if i in own else QUESTION_SHARE) for i in shared
+                    )
+            result.append((name, total))
+        result.sort(key=lambda ns: -ns[1])
+        return result
+
+
+#: What a matched phrase of several words adds to a list's score.
+PHRASE_BONUS = 0.25
+#: How much a word found only among a topic's questions counts, against its own words.
+QUESTION_SHARE = 0.5

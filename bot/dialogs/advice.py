@@ -7,11 +7,12 @@ States are strings: "advice" (the topics), "advice.<topic>" (its questions) and
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from transitions import Machine
 
-from bot.dialogs import base
+from bot.dialogs import base, menu
 from bot.dialogs.advice_texts import (
     ADVICE_INTRO,
     EXHAUSTED,
@@ -27,7 +28,7 @@ from bot.dialogs.advice_texts import (
 )
 from bot.dialogs.base import BACK, MAIN_MENU, Button, DialogContext, Press, Reply, Screen
 from bot.i18n import LANGUAGES
-from bot.matching import Keywords, StemIndex, stems
+from bot.matching import BaseForms, Keywords, StemIndex, Weigher, parse, words
 
 HOME = "advice"
 #: The main menu's state; the menu dialog shows it.
@@ -130,6 +131,9 @@ def _render(state: str, context: DialogContext) -> Screen:
 
 # Reading a typed message --------------------------------------------------------------------
 
+#: The best topic or page is clear when it scores this much more than the next one.
+CLEAR_LEAD = 4 / 3
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -137,19 +141,32 @@ class Reading:
 
     urgent: bool
     exhausted: bool
-    #: Topics that match, best first, with their scores.
-    topics: tuple[tuple[Topic, int], ...]
+    #: Topics and pages (`menu.TYPED_PAGES`) that match, best first, with their scores.
+    ranked: tuple[tuple[str, float], ...]
     #: The question of the best topic that matches best, if any does.
     question: Question | None
+    #: "greeting" or "thanks" when the message is only that.
+    small_talk: str | None = None
+
+    @property
+    def topics(self) -> tuple[tuple[Topic, float], ...]:
+        """The advice topics that match, best first."""
+        return tuple((TOPIC[name], s) for name, s in self.ranked if name in TOPIC)
+
+    @property
+    def best(self) -> str | None:
+        """The best topic or page when it is clearly ahead of the next one."""
+        if not self.ranked:
+            return None
+        if len(self.ranked) > 1 and self.ranked[1][1] * CLEAR_LEAD > self.ranked[0][1]:
+            return None
+        return self.ranked[0][0]
 
     @property
     def clear_topic(self) -> Topic | None:
-        """The best topic when it is clearly ahead of the next one."""
-        if not self.topics:
-            return None
-        if len(self.topics) > 1 and self.topics[1][1] * 4 >= self.topics[0][1] * 3:
-            return None
-        return self.topics[0][0]
+        """The best topic when it is clearly ahead of every other topic and page."""
+        best = self.best
+        return TOPIC.get(best) if best else None
 
 
 @dataclass(frozen=True)
@@ -158,62 +175,92 @@ class _Vocabulary:
 
     urgent: Keywords
     exhausted: Keywords
-    topics: tuple[tuple[Topic, Keywords], ...]
+    #: Topics and the menu pages parents ask about, by name.
+    weigher: Weigher
     questions: dict[str, Keywords]
+    small_talk: dict[str, Keywords]
     index: StemIndex
 
 
 def read(text: str, context: DialogContext) -> Reading:
     """Screen a message for urgent signs and find the topics and question it is about."""
     vocabulary = _vocabulary(context)
-    message = vocabulary.index.found(stems(text, LANGUAGES))
-    scores = [(topic, keywords.score(message)) for topic, keywords in vocabulary.topics]
-    ranked = tuple(sorted(((t, s) for t, s in scores if s > 0), key=lambda ts: -ts[1]))
+    message = vocabulary.index.read(text, LANGUAGES)
+    ranked = tuple(vocabulary.weigher.scores(message))
     question = None
-    if ranked:
+    if ranked and ranked[0][0] in TOPIC:
         by_question = [
-            (vocabulary.questions[q.key].score(message), q) for q in ranked[0][0].questions
+            (len(vocabulary.questions[q.key].matched(message)), q)
+            for q in TOPIC[ranked[0][0]].questions
         ]
-        score, best = max(by_question, key=lambda sq: sq[0])
-        question = best if score > 0 else None
+        count, best = max(by_question, key=lambda cq: cq[0])
+        question = best if count > 0 else None
+    small_talk = None
+    weak = not ranked or ranked[0][1] < SMALL_TALK_BELOW
+    if weak and len(message.by_word) <= SMALL_TALK_WORDS:
+        small_talk = next(
+            (kind for kind, kw in vocabulary.small_talk.items() if kw.matches(message)), None
+        )
     return Reading(
-        urgent=vocabulary.urgent.score(message) > 0,
-        exhausted=vocabulary.exhausted.score(message) > 0,
-        topics=ranked,
+        urgent=vocabulary.urgent.matches(message),
+        exhausted=vocabulary.exhausted.matches(message),
+        ranked=ranked,
         question=question,
+        small_talk=small_talk,
     )
+
+
+#: A greeting or thanks is answered as such only in a message this short.
+SMALL_TALK_WORDS = 6
+#: ... and when no topic or page scores this much.
+SMALL_TALK_BELOW = 1.0
 
 
 def _vocabulary(context: DialogContext) -> _Vocabulary:
     cached: _Vocabulary | None = context.memo.get(_Vocabulary)
     if cached is not None:
         return cached
+    texts = [sign.keywords for sign in URGENT_SIGNS] + [EXHAUSTED.keywords]
+    texts += [t.keywords for t in TOPICS] + [q.keywords for t in TOPICS for q in t.questions]
+    texts += list(menu.TYPED_PAGES.values()) + list(menu.SMALL_TALK.values())
+    keyword_words: dict[str, set[str]] = defaultdict(set)
+    for language in LANGUAGES:
+        for message in texts:
+            keyword_words[language].update(words(context.translators[language](message)))
+    forms = BaseForms(keyword_words)
 
     def compiled(message: str) -> Keywords:
         keywords = Keywords(())
         for language in LANGUAGES:
-            keywords |= Keywords.parse(context.translators[language](message), language)
+            translated = context.translators[language](message)
+            keywords |= Keywords(parse(translated, language, forms))
         return keywords
 
     urgent = Keywords(())
     for sign in URGENT_SIGNS:
         urgent |= compiled(sign.keywords)
     questions = {q.key: compiled(q.keywords) for t in TOPICS for q in t.questions}
-    topics = []
+    lists: dict[str, tuple[Keywords, Keywords]] = {}
     for topic in TOPICS:
-        keywords = compiled(topic.keywords)
+        own = keywords = compiled(topic.keywords)
         for question in topic.questions:
             keywords |= questions[question.key]
-        topics.append((topic, keywords))
+        lists[topic.key] = (own, keywords)
+    for state, keyword_text in menu.TYPED_PAGES.items():
+        page = compiled(keyword_text)
+        lists[state.value] = (page, page)
+    small_talk = {kind: compiled(keyword_text) for kind, keyword_text in menu.SMALL_TALK.items()}
     exhausted = compiled(EXHAUSTED.keywords)
-    index = StemIndex([urgent, exhausted, *(keywords for _topic, keywords in topics)])
-    vocabulary = _Vocabulary(urgent, exhausted, tuple(topics), questions, index)
+    every = [keywords for _own, keywords in lists.values()]
+    index = StemIndex([urgent, exhausted, *every, *small_talk.values()], forms)
+    vocabulary = _Vocabulary(urgent, exhausted, Weigher(lists), questions, small_talk, index)
     context.memo[_Vocabulary] = vocabulary
     return vocabulary
 
 
 def on_text(text: str, context: DialogContext) -> Reply:
-    """The answer to a typed message: urgent signs first, then the advice that matches."""
+    """The answer to a typed message: urgent signs first, then a parent at the end of their
+    strength, then the advice or page that matches."""
     _ = context.translate
     reading = read(text, context)
     screens: list[Screen] = []
@@ -222,13 +269,18 @@ def on_text(text: str, context: DialogContext) -> Reply:
     if reading.exhausted:
         screens.append(render(COPING, context))
         return Reply(COPING, tuple(screens))
-    topic = reading.clear_topic
+    best = reading.best
+    topic = TOPIC.get(best) if best else None
     if topic is not None:
         state = answer_state(topic, reading.question) if reading.question else topic_state(topic)
         screens.append(render(state, context))
         return Reply(state, tuple(screens))
     if reading.urgent:
         return Reply(HOME, (Screen(_(URGENT_ANSWER), render(HOME, context).rows),))
+    if reading.small_talk is not None:
+        return menu.small_talk(reading.small_talk, context)
+    if best is not None:
+        return menu.typed_page(best, context)
     if reading.topics:
         likeliest = [(Button(_(t.label), f"{HOME}:{t.key}"),) for t, _score in reading.topics[:3]]
         rows = (*likeliest, (Button(_(MAIN_MENU), f"{HOME}:main"),))

@@ -59,8 +59,9 @@ TOPICS: tuple[Topic, ...] = (
         keywords=N_(
             "cry, crying, cries, cried, scream, screaming, screams, screamed, fussy, fussing, "
             "fusses, colic, colicky, inconsolable, wail, wailing, whine, whining, whinge, "
-            "whingeing, sob, sobbing, howling, tears, won't stop crying, cries all the time, "
-            "evening crying, soothe, soothing, calm down, comfort"
+            "whingeing, grizzly, grizzling, unsettled, sob, sobbing, howling, tears, won't stop "
+            "crying, cries all the time, evening crying, witching hour, soothe, soothing, calm "
+            "down, comfort"
         ),
         questions=(
             Question(
@@ -165,9 +166,12 @@ TOPICS: tuple[Topic, ...] = (
         # when all their words occur.
         keywords=N_(
             "eat, eating, eats, feed, feeding, feeds, feeder, milk, breastfeed, breastfeeding, "
-            "breastfed, breast, nursing, bottle, bottles, formula, hungry, hunger, drink, drinks, "
-            "drinking, latch, latching, burp, burping, meal, meals, appetite, weight, won't eat, "
-            "refuses the bottle"
+            "breastfed, breast, nurse, nursing, bottle, bottles, formula, hungry, hunger, drink, "
+            "drinks, drinking, latch, latching, burp, burping, meal, meals, mealtimes, appetite, "
+            "weight, won't eat, refuses the bottle, gag, gags, gagging, retch, retches, retching, "
+            "spits out, spit out, spitting out, puree, purees, porridge, lumps, lumpy, solids, "
+            "solid food, finger food, finger foods, weaning, baby led weaning, first foods, "
+            "spoon, high chair, asleep at the breast, asleep while feeding, asleep feeding"
         ),
         questions=(
             Question(
@@ -264,9 +268,11 @@ TOPICS: tuple[Topic, ...] = (
         # language, any inflected forms and common misspellings welcome; short phrases match
         # when all their words occur.
         keywords=N_(
-            "sleep, sleeping, sleeps, slept, sleepless, asleep, naps, napping, night, nights, "
-            "night-time, wake, wakes, waking, woke, awake, bedtime, bed, cot, crib, tired, "
-            "overtired, drowsy, settle, settling, restless, doze, dozes"
+            "sleep, sleeping, sleeps, slept, sleepless, sleeper, asleep, nap, naps, napping, "
+            "night, nights, night-time, wake, wakes, waking, woke, wake ups, awake, bedtime, bed, "
+            "cot, crib, tired, overtired, drowsy, settle, settling, restless, doze, dozes, sleep "
+            "training, sleep regression, early waking, wakes early, early riser, through the "
+            "night, contact naps, co-sleeping, co sleeping, bedroom"
         ),
         questions=(
             Question(
@@ -358,10 +364,14 @@ TOPICS: tuple[Topic, ...] = (
         # when all their words occur.
         keywords=N_(
             "senses, sensory, sensation, sensations, sensitive, sensitivity, oversensitive, "
-            "hypersensitive, hypersensitivity, overstimulated, overstimulation, overload, "
-            "overloaded, overwhelmed, noise, noises, noisy, loud, sounds, bright light, lights, "
-            "touch, touching, touched, hates being, clothes, dressing, getting dressed, washing, "
-            "washed, bath time, startle, startles, startled, jumpy, irritable, crowds, visitors"
+            "hypersensitive, hypersensitivity, overstimulated, overstimulation, stimulation, "
+            "overload, overloaded, overwhelmed, wound up, noise, noises, noisy, loud, sounds, "
+            "bright light, lights, touch, touching, touched, hates being, clothes, clothing, "
+            "labels, fabrics, socks, hats, dressing, getting dressed, washing, washed, hair "
+            "washing, washing hair, wash her hair, wash his hair, bath, baths, bath time, "
+            "bathing, nails, cutting nails, nail cutting, cut nails, vacuum, vacuum cleaner, "
+            "hoover, hair dryer, hairdryer, nappy changes, cream, startle, startles, startled, "
+            "jumps at, jumpy, irritable, crowds, crowded, supermarket, shops, visitors, guests"
         ),
         questions=(
             Question(
@@ -444,9 +454,8 @@ TOPICS: tuple[Topic, ...] = (
                 # them in your language, any inflected forms and common misspellings welcome;
                 # short phrases match when all their words occur.
                 keywords=N_(
-                    "therapy, therapist, occupational therapy, occupational therapist, referral, "
-                    "refer, referred, assessment, appointment, who can help, professional, "
-                    "expert, get help, when to worry, worried, worry, sensory processing"
+                    "when to worry, worried, worry, who can help, get help, professional, expert, "
+                    "sensory processing"
                 ),
             ),
         ),
@@ -478,7 +487,8 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # specific, so that ordinary worries do not match.
         N_(
             "fever, fevers, feverish, high temperature, has a temperature, running a temperature, "
-            "38 degrees, 39 degrees, 38c, 39c, hot forehead, burning up"
+            "temperature of 38, temperature of 39, temp of 38, temp of 39, temp 38, temp 39, 38 "
+            "degrees, 39 degrees, 38c, 39c, thermometer says, hot forehead, burning up"
         ),
     ),
     UrgentSign(
@@ -486,10 +496,13 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # Translators: words for an urgent sign (CONTENT.md, Urgent signs); make them
         # specific, so that ordinary worries do not match.
         N_(
-            "not breathing, stops breathing, stopped breathing, struggling to breathe, difficulty "
-            "breathing, breathing difficulty, grunting, gasping for air, gasping for breath, "
-            "pauses in breathing, drawing in under the ribs, ribs sucking in, too breathless to "
-            "feed"
+            "not breathing, not breathing properly, isn't breathing properly, stops breathing, "
+            "stopped breathing, pausing breathing, pauses breathing, pauses in breathing, "
+            "struggling to breathe, difficulty breathing, breathing difficulty, trouble "
+            "breathing, laboured breathing, labored breathing, noisy breathing, breathing is "
+            "noisy, breathing really fast, grunting, gasping for air, gasping for breath, drawing "
+            "in under the ribs, ribs sucking in, ribs sucking, ribs pulling in, sucks in under "
+            "ribs, too breathless to feed"
         ),
     ),
     UrgentSign(
@@ -497,8 +510,9 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # Translators: words for an urgent sign (CONTENT.md, Urgent signs); make them
         # specific, so that ordinary worries do not match.
         N_(
-            "blue lips, lips blue, lips turning blue, turning blue, turned blue, went blue, blue "
-            "face, blue around the mouth, pale skin, very pale, mottled skin, skin mottled, skin "
+            "blue lips, lips blue, lips look blue, lips go blue, lips turning blue, bluish lips, "
+            "lips bluish, lips look bluish, turning blue, turned blue, went blue, blue face, blue "
+            "around the mouth, pale skin, very pale, grey skin, mottled skin, skin mottled, skin "
             "feels cold, skin cold to touch, cold and clammy"
         ),
     ),
@@ -507,9 +521,10 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # Translators: words for an urgent sign (CONTENT.md, Urgent signs); make them
         # specific, so that ordinary worries do not match.
         N_(
-            "floppy, limp, lifeless, unresponsive, hard to wake, difficult to wake, impossible to "
-            "wake, unable to wake, unusually sleepy, too sleepy to feed, very drowsy, "
-            "high-pitched cry, shrill cry, weak cry, cry sounds unusual, cry sounds strange"
+            "floppy, limp, lifeless, unresponsive, doesn't respond, won't respond, not "
+            "responding, hard to wake, difficult to wake, impossible to wake, unable to wake, "
+            "won't wake up, unusually sleepy, too sleepy to feed, very drowsy, high-pitched cry, "
+            "shrill cry, weak cry, cry sounds unusual, cry sounds strange"
         ),
     ),
     UrgentSign(
@@ -517,8 +532,11 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # Translators: words for an urgent sign (CONTENT.md, Urgent signs); make them
         # specific, so that ordinary worries do not match.
         N_(
-            "seizure, seizures, convulsion, convulsions, convulsing, convulsed, epileptic, "
-            "febrile fit, eyes rolling, eyes rolled back, went stiff, stiff and shaking"
+            "seizure, seizures, fit, having a fit, convulsion, convulsions, convulsing, "
+            "convulsed, epileptic, febrile fit, eyes rolling, eyes rolled back, went stiff, goes "
+            "stiff, stiff and shaking, stiff and jerking, arms jerking, legs jerking, arm "
+            "jerking, leg jerking, arms twitching, legs twitching, jerking all over, shaking all "
+            "over, rhythmic jerking"
         ),
     ),
     UrgentSign(
@@ -526,8 +544,9 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # Translators: words for an urgent sign (CONTENT.md, Urgent signs); make them
         # specific, so that ordinary worries do not match.
         N_(
-            "rash not fading, rash does not fade, rash won't fade, non-fading rash, rash under a "
-            "glass, glass test, fade when pressed, spots do not fade"
+            "rash not fading, rash does not fade, rash doesn't fade, rash won't fade, rash "
+            "doesn't go away when pressed, rash does not go away when pressed, non-fading rash, "
+            "rash under a glass, glass test, fade when pressed, spots do not fade"
         ),
     ),
     UrgentSign(
@@ -545,7 +564,9 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # specific, so that ordinary worries do not match.
         N_(
             "green vomit, bloody vomit, blood in vomit, vomiting blood, vomits blood, vomiting "
-            "green, green sick, throwing up blood, blood in sick"
+            "green, vomits green, green sick, threw up green, throwing up green, throws up green, "
+            "threw up something green, throwing up blood, threw up blood, blood in sick, blood in "
+            "his sick, blood in her sick, spit up blood"
         ),
     ),
     UrgentSign(
@@ -553,9 +574,11 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
         # Translators: words for an urgent sign (CONTENT.md, Urgent signs); make them
         # specific, so that ordinary worries do not match.
         N_(
-            "dehydrated, dehydration, no wet nappy, no wet nappies, dry nappy, dry nappies, dry "
-            "mouth, sunken soft spot, sunken fontanelle, not peeing, not weeing, drinks less than "
-            "half, feeds less than half, refuses all feeds"
+            "dehydrated, dehydration, no wet nappy, no wet nappies, no wet diaper, no wet "
+            "diapers, only one wet nappy, only one wet diaper, dry nappy, dry nappies, dry "
+            "diaper, dry diapers, nappy has been dry, diaper has been dry, dry mouth, mouth is "
+            "dry, sunken soft spot, sunken fontanelle, not peeing, not weeing, hasn't peed, "
+            "drinks less than half, feeds less than half, refuses all feeds"
         ),
     ),
 )
@@ -584,13 +607,16 @@ EXHAUSTED = UrgentSign(
     # Translators: words of a parent at the end of their strength or afraid of hurting the
     # baby; make them specific, so that ordinary worries do not match.
     N_(
-        "can't take it, cannot take it, cant take it, can't take any more, can't cope, cannot "
-        "cope, cant cope, can't do this, cannot do this, at the end of my rope, end of my tether, "
-        "exhausted, about to snap, breaking point, afraid i'll hurt, scared i'll hurt, afraid i "
-        "will hurt, scared i will hurt, afraid of hurting, scared of hurting, might hurt, want to "
-        "hurt, shake the baby, shake my baby, shake him, shake her, shaking the baby, shook the "
-        "baby, shook him, shook her, shaken baby, lose my temper, losing my temper, lost my "
-        "temper, losing my mind, don't trust myself"
+        "can't take it, cannot take it, cant take it, can't take the crying, cant take the "
+        "crying, can't take any more, can't cope, cannot cope, cant cope, can't do this, cannot "
+        "do this, can't function, at the end of my rope, end of my tether, at my limit, "
+        "exhausted, about to snap, breaking point, breaking down, afraid i'll hurt, scared i'll "
+        "hurt, afraid i will hurt, scared i will hurt, afraid i might hurt, scared i might hurt, "
+        "going to hurt her, going to hurt him, going to hurt the baby, afraid of hurting, scared "
+        "of hurting, might hurt, want to hurt, shake the baby, shake my baby, shake him, shake "
+        "her, shaking the baby, shook the baby, shook him, shook her, shaken baby, lose my "
+        "temper, losing my temper, lost my temper, losing my mind, lose it with, losing it, about "
+        "to lose it, don't trust myself"
     ),
 )
 

@@ -330,6 +330,90 @@ NOTICES = {
 }
 
 
+# Typed questions that are not advice --------------------------------------------------------
+
+#: Pages a typed question may belong on, with the words that point to each. The advice
+#: dialog weighs them against its topics (`advice.read`).
+TYPED_PAGES: dict[State, str] = {
+    # Translators: words parents type when asking about occupational therapy itself,
+    # comma-separated; write them in your language; short phrases match when all their
+    # words occur.
+    State.ABOUT: N_(
+        "occupational therapy, occupational therapist, what is occupational therapy, ot, "
+        "therapy, therapist"
+    ),
+    # Translators: words parents type when asking who can come and how to get a referral
+    # (also about older children: school, handwriting), comma-separated; write them in your
+    # language; short phrases match when all their words occur.
+    State.ABOUT_REFERRAL: N_(
+        "referral, refer, referred, get a referral, who can come, who can get, can we come, "
+        "year old, years old, toddler, preschool, daycare, school, handwriting, writing, "
+        "pencil, drawing, scissors, clumsy, motor skills, coordination"
+    ),
+    # Translators: words parents type when asking how the visits go and where, comma-
+    # separated; write them in your language; short phrases match when all their words occur.
+    State.ABOUT_VISITS: N_(
+        "visit, visits, first visit, how many visits, how long visit, how long appointment, "
+        "assessment visit, come along, come with, where is, where are you, address, "
+        "location, clinic, home visit"
+    ),
+    # Translators: words parents type when asking what happens after the assessment, comma-
+    # separated; write them in your language; short phrases match when all their words occur.
+    State.ABOUT_AFTER: N_(
+        "after the assessment, afterwards, rehabilitation, service voucher, voucher, home "
+        "exercises, exercises at home, exercises for home, further examinations, speech "
+        "therapist, physiotherapist, psychologist, cost, costs, price, fee"
+    ),
+    # Translators: words parents type when asking about Maisa, comma-separated; write them
+    # in your language; short phrases match when all their words occur.
+    State.ABOUT_MAISA: N_("maisa, message the service"),
+    # Translators: words a linked family types when asking about their own visit or
+    # therapist, comma-separated; write them in your language; short phrases match when all
+    # their words occur.
+    State.CUSTOMER: N_(
+        "our appointment, my appointment, next appointment, our visit, next visit, our next, "
+        "booked, booking, cancel, reschedule, another time, change the time, my therapist, "
+        "our therapist, link code, already a customer"
+    ),
+}
+
+#: Short messages that are only a greeting or thanks, with the words for each.
+SMALL_TALK: dict[str, str] = {
+    # Translators: greetings a parent may type alone, comma-separated; write them in your
+    # language.
+    "greeting": N_("hi, hello, hey, hiya, good morning, good afternoon, good evening"),
+    # Translators: thanks a parent may type alone, comma-separated; write them in your
+    # language.
+    "thanks": N_("thanks, thank you, thank, thx, cheers"),
+}
+
+SMALL_TALK_ANSWERS = {
+    # Translators: answer to a typed greeting; the main menu's buttons follow.
+    "greeting": N_(
+        "Hello, nice to hear from you! Write your question in your own words, or choose a "
+        "topic below."
+    ),
+    # Translators: answer to a typed thank-you; the main menu's buttons follow.
+    "thanks": N_("You're welcome! I am here whenever you need me. In an emergency, call 112."),
+}
+
+
+def typed_page(name: str, context: DialogContext) -> Reply:
+    """The page a typed question belongs on: an About page, or for their own visits the
+    customer entry (My visits, once the chat is linked to a case)."""
+    state = known_state(name)
+    if state is State.CUSTOMER and context.linked:
+        return Reply(State.MY_VISITS.value, ())
+    return _page_reply(state, context)
+
+
+def small_talk(kind: str, context: DialogContext) -> Reply:
+    """A short friendly answer to a greeting or thanks, with the main menu."""
+    _ = context.translate
+    menu = render(State.MAIN, context)
+    return Reply(State.MAIN.value, (Screen(_(SMALL_TALK_ANSWERS[kind]), menu.rows),))
+
+
 def step(stored_state: str, event: Event, context: DialogContext) -> Reply:
     """The menu's answer to one event in the stored state."""
     current = _state(stored_state) or State.MAIN
