@@ -126,8 +126,8 @@ def _forms(language: str, keyword_words: frozenset[str]) -> Mapping[str, str]:
     table = {form.decode(): base.decode() for form, base in kept if base in bases}
     for encoded in bases:
         table.setdefault(encoded.decode(), encoded.decode())
-    for form, base_form in list(table.items()):
-        table.setdefault(fold(form), base_form)
+    for written, base_form in list(table.items()):
+        table.setdefault(fold(written), base_form)
     return table
 
 
@@ -145,13 +145,19 @@ class BaseForms:
         base = self.tables.get(language, {}).get(word)
         return BASE + fold(base) if base else None
 
-    def items(self, word: str) -> set[str]:
-        """The base forms a message word, or its compound's last part, may have."""
-        found: set[str] = set()
+    def whole(self, word: str) -> set[str]:
+        """The base forms a message word may have."""
+        found = set()
         for table in self.tables.values():
             base = table.get(word)
             if base is not None:
                 found.add(BASE + fold(base))
+        return found
+
+    def parts(self, word: str) -> set[str]:
+        """The base forms a compound's last part may have."""
+        found: set[str] = set()
+        for table in self.tables.values():
             for start in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
                 base = table.get(word[start:])
                 if base is not None and len(base) > COMPOUND_PART:
@@ -172,7 +178,9 @@ def parse(text: str, language: str, forms: BaseForms | None = None) -> tuple[Phr
     for part in text.split(","):
         phrase = []
         for word in words(part):
-            alternatives = {stem(word, language)}
+            cut = stem(word, language)
+            # A long word cut to a short stem would match too much (`lötkö` is not `lots`).
+            alternatives = {fold(word) if len(cut) <= SHORT_STEM < len(word) else cut}
             base = forms.of(word, language) if forms else None
             if base is not None:
                 alternatives.add(base)
@@ -261,11 +269,14 @@ class StemIndex:
         forms = {folded, *(stem(word, language) for language in languages)}
         for form in forms:
             hits |= self._stem_hits(form)
-        # A compound's later part: its beginning may be a keyword's stem.
-        for start in range(COMPOUND_PART, len(folded) - SHORT_STEM):
-            hits |= {h for h in self._prefix_hits(folded[start:]) if len(h) > SHORT_STEM}
         if self.forms is not None:
-            hits |= self.forms.items(word)
+            hits |= self.forms.whole(word)
+        if not hits:
+            # A compound the keywords do not hold: its later parts (`hiusten|pesussa`).
+            for start in range(COMPOUND_PART, len(folded) - SHORT_STEM):
+                hits |= {h for h in self._prefix_hits(folded[start:]) if len(h) > SHORT_STEM}
+            if self.forms is not None:
+                hits |= self.forms.parts(word)
         if not hits:
             # A typo only in a word that nothing else recognised.
             for form in forms:

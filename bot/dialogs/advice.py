@@ -163,6 +163,21 @@ class Reading:
         return self.ranked[0][0]
 
     @property
+    def page(self) -> str | None:
+        """The menu page that is clearly ahead of every topic; between pages, the more
+        specific one (an About page before the general one)."""
+        best = self.best
+        if best is not None:
+            return None if best in TOPIC else best
+        if not self.ranked or self.ranked[0][0] in TOPIC:
+            return None
+        top = self.ranked[0][1]
+        if any(score * CLEAR_LEAD > top for name, score in self.ranked if name in TOPIC):
+            return None
+        close = [name for name, score in self.ranked if score * CLEAR_LEAD > top]
+        return max(close, key=lambda name: name.count("."))
+
+    @property
     def clear_topic(self) -> Topic | None:
         """The best topic when it is clearly ahead of every other topic and page."""
         best = self.best
@@ -279,10 +294,23 @@ def on_text(text: str, context: DialogContext) -> Reply:
         return Reply(HOME, (Screen(_(URGENT_ANSWER), render(HOME, context).rows),))
     if reading.small_talk is not None:
         return menu.small_talk(reading.small_talk, context)
-    if best is not None:
-        return menu.typed_page(best, context)
+    if reading.page is not None:
+        return menu.typed_page(reading.page, context)
     if reading.topics:
         likeliest = [(Button(_(t.label), f"{HOME}:{t.key}"),) for t, _score in reading.topics[:3]]
         rows = (*likeliest, (Button(_(MAIN_MENU), f"{HOME}:main"),))
         return Reply(HOME, (Screen(_(UNSURE), rows),))
     return Reply(HOME, (Screen(_(NOTHING_FOUND), render(HOME, context).rows),))
+
+
+def urgent_screen(text: str, context: DialogContext) -> Screen | None:
+    """The urgent screen (112, 116 117) in the context's language when a message holds an
+    urgent sign in any of the three languages; None when it holds none.
+
+    For a message the bot does not otherwise answer, such as a linked family's message
+    relayed to their therapist: show this screen to the family at once, and tell the case's
+    topic with `advice_texts.STAFF_URGENT_NOTICE`.
+    """
+    if not read(text, context).urgent:
+        return None
+    return Screen(context.translate(URGENT_ANSWER))

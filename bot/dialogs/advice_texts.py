@@ -499,7 +499,7 @@ URGENT_SIGNS: tuple[UrgentSign, ...] = (
             "not breathing, not breathing properly, isn't breathing properly, stops breathing, "
             "stopped breathing, pausing breathing, pauses breathing, pauses in breathing, "
             "struggling to breathe, difficulty breathing, breathing difficulty, trouble "
-            "breathing, laboured breathing, labored breathing, noisy breathing, breathing is "
+            "breathing, laboured breathing, noisy breathing, breathing is "
             "noisy, breathing really fast, grunting, gasping for air, gasping for breath, drawing "
             "in under the ribs, ribs sucking in, ribs sucking, ribs pulling in, sucks in under "
             "ribs, too breathless to feed"
@@ -600,6 +600,13 @@ URGENT_ANSWER = N_(
     "A fever of 38 °C or more in a baby under 3 months: call 116 117 at once. If a baby born "
     "early (under 3 months by corrected age) has a fever, go straight to the children's "
     "emergency: New Children's Hospital, Stenbäckinkatu 9."
+)
+
+# Translators: told in a case's topic, in the staff language, when a linked family's message
+# holds an urgent sign and the bot has answered the family with the urgent screen.
+STAFF_URGENT_NOTICE = N_(
+    "⚠️ The family's message may describe an urgent sign. The bot showed them at once when "
+    "to call 112 and the Medical Helpline 116 117."
 )
 
 EXHAUSTED = UrgentSign(

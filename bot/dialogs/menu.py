@@ -339,7 +339,7 @@ TYPED_PAGES: dict[State, str] = {
     # comma-separated; write them in your language; short phrases match when all their
     # words occur.
     State.ABOUT: N_(
-        "occupational therapy, occupational therapist, what is occupational therapy, ot, "
+        "occupational therapy, occupational therapist, what is occupational therapy, "
         "therapy, therapist"
     ),
     # Translators: words parents type when asking who can come and how to get a referral
