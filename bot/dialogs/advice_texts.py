@@ -183,7 +183,7 @@ TOPICS: tuple[Topic, ...] = (
                 answer=N_(
                     "<b>Hunger signs and a calm feed</b>\n\n"
                     "Offer a feed when you see the early hunger signs:\n"
-                    "• turning the head\n"
+                    "• rooting: turning the head and searching with the mouth\n"
                     "• opening the mouth\n"
                     "• sucking on fingers\n"
                     "Crying is a late sign of hunger.\n\n"
@@ -245,7 +245,8 @@ TOPICS: tuple[Topic, ...] = (
                     "Let your baby show you when they are full: turning away or pushing away "
                     "means they have had enough. There is no need to make them finish.\n\n"
                     "No wet nappy in about 8 hours, or taking less than half of the usual "
-                    "feeds: call 116 117 now."
+                    "feeds, are urgent signs: call 112, or the Medical Helpline 116 117 if you "
+                    "are unsure."
                 ),
                 # Translators: words parents type for this question, comma-separated; write
                 # them in your language, any inflected forms and common misspellings welcome;
@@ -467,8 +468,8 @@ SAFETY_NET = N_(
     "<b>When to get help</b>\n"
     "If you are unsure, call the Medical Helpline 116 117 (free, around the clock). In an "
     "emergency, call 112.\n"
-    "A fever of 38 °C or more in a baby under 3 months: call 116 117 at once (born early: "
-    "go straight to the children's emergency).\n"
+    "A fever of 38 °C or more in a baby under 3 months: call 116 117 at once (born early, "
+    "under 3 months by corrected age: go straight to the children's emergency).\n"
     "This is general guidance: the child health clinic or your therapist knows your child."
 )
 

@@ -149,8 +149,9 @@ MAIN_ROWS = (
     # Translators: main menu button, shown to families linked to a case.
     (Link(N_("📅 My visits"), "my_visits"),),
     (
-        # Stays in all three languages so that anyone can find it.
-        Link("🌐 Kieli · Språk · Language", "language", verbatim=True),
+        # Translators: main menu button for the language choice; keep it in all three
+        # languages so that anyone can find it.
+        Link(N_("🌐 Kieli · Språk · Language"), "language"),
         # Translators: main menu button.
         Link(N_("🔒 Privacy"), "privacy"),
     ),
@@ -192,7 +193,7 @@ PAGES: dict[State, Page] = {
             # Translators: button under "about occupational therapy".
             (Link(N_("After the assessment"), "after"),),
             # Translators: button under "about occupational therapy".
-            (Link(N_("Already a customer? Maisa"), "maisa"),),
+            (Link(N_("Maisa for customers"), "maisa"),),
         ),
     ),
     State.ABOUT_REFERRAL: Page(
