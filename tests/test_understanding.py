@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 import understanding
 
-from bot import dialogs
+from bot import dialogs, matching
 from bot.dialogs import advice, menu
 from bot.dialogs.advice_texts import URGENT_ANSWER
 from bot.dialogs.base import DialogContext, Text
@@ -153,3 +153,24 @@ def test_reading_a_message_takes_under_a_millisecond_at_p99(dialog_context: Cont
     )
     # Generous for a shared test machine; the README reports the measured figure.
     assert p99 < 0.005
+
+
+def test_without_simplemma_the_bot_matches_by_stems_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def missing(language: str) -> None:
+        raise ImportError("No module named 'simplemma'")
+
+    monkeypatch.setattr(matching, "_records", missing)
+    forms = matching.BaseForms({"fi": {"käsi-ei-välimuistissa"}})
+    assert forms.whole("kädet") == set()
+    assert "simplemma" in (matching.base_forms_missing or "")
+    assert "matching by stems only" in caplog.text
+    monkeypatch.setattr(matching, "base_forms_missing", None)
+
+
+def test_base_forms_and_compound_parts_find_keywords() -> None:
+    forms = matching.BaseForms({"fi": {"käsi", "pesu"}, "sv": {"sömn"}})
+    assert forms.whole("kädet") == {"=kasi"}
+    assert "=pesu" in forms.parts("hiustenpesussa")
+    assert "=somn" in forms.parts("dagsömnen")

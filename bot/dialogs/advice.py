@@ -231,6 +231,12 @@ SMALL_TALK_WORDS = 6
 SMALL_TALK_BELOW = 1.0
 
 
+def prepare(context: DialogContext) -> None:
+    """Compile the keywords now (a few seconds, once per process for the base forms), so
+    that the first parent who types does not wait for it."""
+    _vocabulary(context)
+
+
 def _vocabulary(context: DialogContext) -> _Vocabulary:
     cached: _Vocabulary | None = context.memo.get(_Vocabulary)
     if cached is not None:
