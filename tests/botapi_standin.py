@@ -65,7 +65,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "botapi" / "api.json"
+DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parent / "support" / "botapi" / "api.json"
 
 JSONDict = dict[str, Any]
 

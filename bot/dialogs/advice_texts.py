@@ -3,7 +3,7 @@ and the urgent signs that are met before anything else.
 
 Every text is a catalog text (N_), so the staff who keep the texts also keep what the bot
 recognises. Each answer's translator comment names its source in CONTENT.md, so that a
-reviewer can check it. Facts come only from ../shared/CONTENT.md.
+reviewer can check it. Facts come only from docs/CONTENT.md.
 
 Keyword texts are comma-separated words or short phrases as parents write them; the bot
 compares word stems, so "itku" also finds "itkuinen" and "itkua". A phrase matches when all
