@@ -15,8 +15,9 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from bot.app import ALLOWED_UPDATES, BotApplication, build_application
 from bot.cases import load_secret
 from bot.config import Settings, SettingsError
+from bot.dialogs import advice
 from bot.family_visits import VisitCards
-from bot.i18n import Translator, load_translators
+from bot.i18n import LANGUAGES, Translator, load_translators
 from bot.inbox import Inbox, erase_closed_cases
 from bot.outbox import Outbox
 from bot.polling import Intake, Poller
@@ -47,6 +48,9 @@ async def serve(
     services = Services(
         settings, engine, load_translators(), secret=load_secret(settings), clock=clock
     )
+    # The typed-message keywords (and their base forms) are compiled before the first
+    # parent types, not while they wait.
+    await asyncio.to_thread(_prepare_dialogs, services)
     application = build_application(services)
     store_lock = asyncio.Lock()
     outbox = _outbox(services, application, retry_base, store_lock)
@@ -102,6 +106,12 @@ async def serve(
             await application.shutdown()
         engine.dispose()
         log.info("stopped")
+
+
+def _prepare_dialogs(services: Services) -> None:
+    for language in LANGUAGES:
+        for linked in (False, True):
+            advice.prepare(services.dialog_context(language, linked=linked))
 
 
 async def _initialize(application: BotApplication, stop: asyncio.Event, retry_base: float) -> bool:

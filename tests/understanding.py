@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import dialogs
-from bot.dialogs import advice
+from bot.dialogs import advice, menu
 from bot.dialogs.advice_texts import URGENT_ANSWER
 from bot.dialogs.base import DialogContext, Reply, Text
 
@@ -73,12 +73,16 @@ class Score:
         )
 
 
-def score(
-    data: dict[str, dict[str, list]], context: DialogContext, small_talk: dict[str, str]
-) -> Score:
+def small_talk_openings(context: DialogContext) -> dict[str, str]:
+    """How the short answers to greetings and thanks begin, by kind."""
+    return {kind: context.translate(text) for kind, text in menu.SMALL_TALK_ANSWERS.items()}
+
+
+def score(data: dict[str, dict[str, list]], context: DialogContext) -> Score:
     """How the bot answers every phrasing of a set in one language."""
     language = context.language
     result = Score(language)
+    small_talk = small_talk_openings(context)
 
     def step(text: str) -> Reply:
         return dialogs.step("main", Text(text), context)
