@@ -48,9 +48,6 @@ async def serve(
     services = Services(
         settings, engine, load_translators(), secret=load_secret(settings), clock=clock
     )
-    # The typed-message keywords (and their base forms) are compiled before the first
-    # parent types, not while they wait.
-    await asyncio.to_thread(_prepare_dialogs, services)
     application = build_application(services)
     store_lock = asyncio.Lock()
     outbox = _outbox(services, application, retry_base, store_lock)
@@ -59,6 +56,9 @@ async def serve(
         initialized = await _initialize(application, stop, retry_base)
         if not initialized:
             return
+        # The typed-message keywords (and their base forms) are compiled before the first
+        # parent types, not while they wait.
+        await asyncio.to_thread(_prepare_dialogs, services)
         services.bot_username = _bot_username(services, application.bot.username)
         await publish_profile(application.bot, services.translators)
         await _delete_webhook(application)
