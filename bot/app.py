@@ -19,7 +19,8 @@ from telegram.ext import (
 )
 
 from bot import handlers
-from bot.polling import note_failure
+from bot.runtime.intake import note_failure
+from bot.runtime.limits import Limits
 from bot.services import BotContext, Services, attach
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def build_application(services: Services) -> BotApplication:
         .base_file_url(f"{settings.api_url}/file/bot")
         .updater(None)
         .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(Limits(per_second=settings.send_rate, group_per_minute=settings.group_rate))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"
     tick_seconds: float = Field(default=30.0, gt=0, le=3600)
     send_rate: float = Field(default=30.0, gt=0)
+    group_rate: int = Field(default=20, ge=1)
+    concurrency: int = Field(default=64, ge=1, le=1024)
 
     @field_validator("api_url")
     @classmethod

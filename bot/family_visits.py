@@ -6,7 +6,6 @@ The texts and buttons are `bot.dialogs.visits`; the store's side is `bot.visits`
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,12 +16,12 @@ from sqlalchemy import Connection
 from telegram import Bot, CallbackQuery
 from telegram.error import Forbidden
 
-from bot import visits
+from bot import inbox, visits
 from bot.dialogs import visits as cards
 from bot.dialogs.base import DialogContext, Screen
 from bot.i18n import language_for
-from bot.outbox import Later, enqueue
-from bot.screens import answer, keyboard, show
+from bot.outbox import Later
+from bot.screens import answer, keyboard, owe_screens
 from bot.services import BotContext, Services
 from bot.store import queries
 from bot.store.database import current_unit, unit_of_work
@@ -64,9 +63,8 @@ class VisitCards:
     no reminder of a visit cancelled, moved or begun meanwhile, and no reminder in the quiet
     hours (it waits for their end)."""
 
-    def __init__(self, services: Services, store_lock: asyncio.Lock) -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
-        self.store_lock = store_lock
 
     def senders(self) -> dict[str, Any]:
         return {"visit_card": self.send}
@@ -74,11 +72,10 @@ class VisitCards:
     async def send(self, bot: Bot, job: dict[str, Any]) -> Callable[[Connection], None] | None:
         services = self.services
         reason = job["reason"]
-        async with self.store_lock:
-            with unit_of_work(services.engine) as db:
-                found = visits.details_for_guardian(
-                    db, visit_id=job["visit_id"], chat_id=job["chat_id"]
-                )
+        with unit_of_work(services.engine) as db:
+            found = visits.details_for_guardian(
+                db, visit_id=job["visit_id"], chat_id=job["chat_id"]
+            )
         if found is None:
             log.info(
                 "chat %s is no longer a guardian of visit %s", job["chat_id"], job["visit_id"]
@@ -115,13 +112,11 @@ class VisitCards:
         except Forbidden:
             log.info("chat %s has blocked the bot; visit message not sent", job["chat_id"])
             case_id = visit.case_id
-            return lambda db: enqueue(
-                db, "notify_staff", case_id=case_id, notice="blocked", values={}
-            )
+            return lambda db: inbox.notify_staff(db, case_id, "blocked")
         return None
 
 
-async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
+def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
     """A press of a button under a visit in a private chat. It acts only for a guardian of
     the visit's case, only while the visit can still be answered so, and tells the topic
     once."""
@@ -138,27 +133,27 @@ async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: in
         else None
     )
     if pressed is None or found is None:
-        await answer(query, _(cards.NOTICES["not_yours"]))
+        answer(query, _(cards.NOTICES["not_yours"]))
         return
     visit, view = found[0].visit, view_of(found[0], services)
     message_id = query.message.message_id if query.message else None
     if pressed.stamp != view.stamp:
-        await answer(query, _(cards.NOTICES["moved"]))
-        await _edit(context, chat_id, message_id, _current(view, dialog))
+        answer(query, _(cards.NOTICES["moved"]))
+        _edit(context, chat_id, message_id, _current(view, dialog))
         return
     refusal = cards.refusal(view, pressed.action, services.clock())
     if refusal is not None:
-        await answer(query, _(cards.NOTICES[refusal]))
+        answer(query, _(cards.NOTICES[refusal]))
         if refusal != "passed":
-            await _edit(context, chat_id, message_id, _current(view, dialog))
+            _edit(context, chat_id, message_id, _current(view, dialog))
         return
     if pressed.action == "cancel":
-        await answer(query, None)
-        await _edit(context, chat_id, message_id, cards.ask_cancel(view, dialog))
+        answer(query, None)
+        _edit(context, chat_id, message_id, cards.ask_cancel(view, dialog))
         return
     if pressed.action == "keep":
-        await answer(query, None)
-        await _edit(context, chat_id, message_id, cards.card(view, dialog))
+        answer(query, None)
+        _edit(context, chat_id, message_id, cards.card(view, dialog))
         return
     trigger = cards.ACTIONS[pressed.action]
     assert trigger is not None
@@ -166,24 +161,20 @@ async def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: in
     assert new is not None
     view = replace(view, status=new.value)
     staff = services.staff_translator
-    enqueue(
-        db,
-        "notify_staff",
-        case_id=visit.case_id,
-        notice=STAFF_NOTICES[pressed.action],
-        values={"when": staff.moment(view.starts_at)},
+    inbox.notify_staff(
+        db, visit.case_id, STAFF_NOTICES[pressed.action], when=staff.moment(view.starts_at)
     )
     log.info("chat %s answered visit %s: %s", chat_id, visit.id, pressed.action)
-    await answer(query, _(cards.NOTICES[pressed.action]))
+    answer(query, _(cards.NOTICES[pressed.action]))
     if pressed.action == "sure":
         visits.tell_other_guardians(db, visit, "cancelled", chat_id=chat_id)
-        await _edit(context, chat_id, message_id, cards.cancelled(view, dialog, by_family=True))
+        _edit(context, chat_id, message_id, cards.cancelled(view, dialog, by_family=True))
         return
-    await _edit(context, chat_id, message_id, cards.card(view, dialog))
+    _edit(context, chat_id, message_id, cards.card(view, dialog))
     if pressed.action == "other":
         # The parent's next message is about this visit: it goes to this case's topic.
         queries.save_chat_state(db, replace(chat, case_id=visit.case_id), old=stored)
-        await show(context.bot, chat_id, (cards.ask_times(dialog),))
+        owe_screens(db, chat_id, (cards.ask_times(dialog),))
 
 
 def _current(view: cards.VisitView, dialog: DialogContext) -> Screen:
@@ -200,5 +191,5 @@ def my_visits(db: Connection, services: Services, chat: ChatState) -> tuple[Scre
     return tuple(cards.my_visits(views, dialog, linked=chat.linked))
 
 
-async def _edit(context: BotContext, chat_id: int, message_id: int | None, screen: Screen) -> None:
-    await show(context.bot, chat_id, (screen,), replace=message_id)
+def _edit(context: BotContext, chat_id: int, message_id: int | None, screen: Screen) -> None:
+    owe_screens(current_unit(), chat_id, (screen,), replace=message_id)

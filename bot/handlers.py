@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC
+from typing import Any
 
 from sqlalchemy import Connection
-from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
+from telegram import Bot, CallbackQuery, Chat, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
@@ -36,7 +37,7 @@ from bot.i18n import language_for
 from bot.inbox import LinkedCase
 from bot.linking import WRONG_FOR_EVERYONE, Outcome, link_by_code
 from bot.outbox import enqueue
-from bot.screens import answer, show
+from bot.screens import answer, owe_screens
 from bot.services import BotContext
 from bot.staff import on_staff_edit, staff_command
 from bot.store import queries
@@ -58,6 +59,8 @@ UNREAD = Unread()
 CHILD_BUTTON = "child:"
 #: Callback data of the buttons under a visit (`bot.dialogs.visits`).
 VISIT_BUTTON = f"{cards.PREFIX}:"
+#: The outbox job that leaves a group that is not the staff group.
+LEAVE = "leave_group"
 
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -74,14 +77,12 @@ async def on_private_message(update: Update, context: BotContext) -> None:
     language_code = _language_code(update)
     db = current_unit()
     if isinstance(event, Command) and event.name == "start" and event.argument:
-        await _link(context, update, event.argument, typed=False)
+        _link(context, update, event.argument, typed=False)
         return
     if isinstance(event, Command) and event.name == "child":
         linked = inbox.cases_of(db, chat_id=chat.id)
         if len(linked) > 1:
-            await _ask_which_child(
-                context, chat.id, linked, pending=None, language_code=language_code
-            )
+            _ask_which_child(context, chat.id, linked, pending=None, language_code=language_code)
             return
     if not isinstance(event, Command):
         stored = queries.chat_state(db, chat_id=chat.id)
@@ -89,7 +90,7 @@ async def on_private_message(update: Update, context: BotContext) -> None:
         if linked:
             case = _chosen_case(db, chat.id, linked)
             if case is None:
-                await _ask_which_child(
+                _ask_which_child(
                     context,
                     chat.id,
                     linked,
@@ -97,19 +98,17 @@ async def on_private_message(update: Update, context: BotContext) -> None:
                     language_code=language_code,
                 )
                 return
-            await _relay_from_family(
-                context, message, case, edited=edited, language_code=language_code
-            )
+            _relay_from_family(context, message, case, edited=edited, language_code=language_code)
             return
         if stored and stored.state == CUSTOMER_CODE and isinstance(event, Text):
-            await _link(context, update, event.text, typed=True)
+            _link(context, update, event.text, typed=True)
             return
-        await _converse(context, chat.id, event, language_code=language_code, stored=stored)
+        _converse(context, chat.id, event, language_code=language_code, stored=stored)
         return
-    await _converse(context, chat.id, event, language_code=language_code)
+    _converse(context, chat.id, event, language_code=language_code)
 
 
-async def _link(context: BotContext, update: Update, code: str, *, typed: bool) -> None:
+def _link(context: BotContext, update: Update, code: str, *, typed: bool) -> None:
     """Link the chat to a case with a code, and tell the parent (and the case's topic)."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None
@@ -125,7 +124,7 @@ async def _link(context: BotContext, update: Update, code: str, *, typed: bool) 
         name = user.full_name + (f" (@{user.username})" if user.username else "")
         case_id = result.case.id
         assert case_id is not None
-        enqueue(db, "notify_staff", case_id=case_id, notice="linked", values={"name": name})
+        inbox.notify_staff(db, case_id, "linked", name=name)
         visits.tell_new_guardian(
             db, case_id=case_id, chat_id=chat.id, now=context.services.clock()
         )
@@ -134,9 +133,9 @@ async def _link(context: BotContext, update: Update, code: str, *, typed: bool) 
             "wrong typed codes from everyone reached %d in an hour: typed codes rest",
             WRONG_FOR_EVERYONE,
         )
-        enqueue(db, "alert_staff", notice="codes_resting")
+        inbox.alert_staff(db, "codes_resting")
     outcome = result.outcome.value
-    await _converse(
+    _converse(
         context,
         chat.id,
         None,
@@ -154,7 +153,7 @@ def _chosen_case(db: Connection, chat_id: int, linked: list[LinkedCase]) -> Link
     return next((case for case in linked if case.id == chosen), None)
 
 
-async def _ask_which_child(
+def _ask_which_child(
     context: BotContext,
     chat_id: int,
     linked: list[LinkedCase],
@@ -169,13 +168,13 @@ async def _ask_which_child(
     chat = stored or ChatState(chat_id, language_for(language_code))
     _ = context.services.translators[chat.language]
     rows = tuple((Button(case.label, f"{CHILD_BUTTON}{case.id}"),) for case in linked)
-    await show(context.bot, chat_id, (Screen(_(inbox.FAMILY_NOTICES["which_child"]), rows),))
+    owe_screens(db, chat_id, (Screen(_(inbox.FAMILY_NOTICES["which_child"]), rows),))
     queries.save_chat_state(
         db, replace(chat, case_id=None, pending_message_id=pending), old=stored
     )
 
 
-async def _choose_child(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
+def _choose_child(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
     """A guardian chose which child's case their messages go to."""
     db = current_unit()
     linked = inbox.cases_of(db, chat_id=chat_id)
@@ -185,12 +184,12 @@ async def _choose_child(context: BotContext, query: CallbackQuery, chat_id: int)
     chat = stored or ChatState(chat_id, language_for(query.from_user.language_code))
     _ = context.services.translators[chat.language]
     if case is None:
-        await answer(query, _(NOTICES["outdated"]))
+        answer(query, _(NOTICES["outdated"]))
         return
-    await answer(query, None)
+    answer(query, None)
     if query.message is not None:
         text = _(inbox.FAMILY_NOTICES["child_chosen"], label=html.escape(case.label))
-        await show(context.bot, chat_id, (Screen(text),), replace=query.message.message_id)
+        owe_screens(db, chat_id, (Screen(text),), replace=query.message.message_id)
     pending = chat.pending_message_id
     queries.save_chat_state(
         db, replace(chat, case_id=case.id, pending_message_id=None), old=stored
@@ -201,7 +200,7 @@ async def _choose_child(context: BotContext, query: CallbackQuery, chat_id: int)
         )
 
 
-async def _relay_from_family(
+def _relay_from_family(
     context: BotContext,
     message: Message,
     case: LinkedCase,
@@ -214,21 +213,21 @@ async def _relay_from_family(
     case_id, status = case.id, case.status
     db = current_unit()
     if context.services.settings.staff_chat_id is None:
-        await _tell_family(context, message.chat_id, "offline", language_code)
+        _tell_family(context, message.chat_id, "offline", language_code)
         return
     if inbox.holds_identity_code(message.text or message.caption):
         inbox.hold_back(db, case_id=case_id)
-        await _tell_family(context, message.chat_id, "held_back", language_code)
+        _tell_family(context, message.chat_id, "held_back", language_code)
         return
     inbox.relay_from_family(
         db, case_id=case_id, status=status, chat_id=message.chat_id, message_id=message.message_id
     )
     if edited:
-        enqueue(db, "notify_staff", case_id=case_id, notice="edited", values={})
-    await _note_off_hours(context, message.chat_id, language_code)
+        inbox.notify_staff(db, case_id, "edited")
+    _note_off_hours(context, message.chat_id, language_code)
 
 
-async def _note_off_hours(context: BotContext, chat_id: int, language_code: str | None) -> None:
+def _note_off_hours(context: BotContext, chat_id: int, language_code: str | None) -> None:
     """Outside office hours, say when an answer can be expected: once per off period."""
     services = context.services
     now = services.clock()
@@ -245,16 +244,17 @@ async def _note_off_hours(context: BotContext, chat_id: int, language_code: str 
         return
     _ = services.translators[chat.language]
     text = _(inbox.FAMILY_NOTICES["off_hours"], day=_.weekday_date(opening), time=_.time(opening))
-    await show(context.bot, chat_id, (Screen(text),))
+    owe_screens(db, chat_id, (Screen(text),))
     queries.save_chat_state(db, replace(chat, off_hours_noted=period), old=stored)
 
 
-async def _tell_family(
+def _tell_family(
     context: BotContext, chat_id: int, notice: str, language_code: str | None
 ) -> None:
-    stored = queries.chat_state(current_unit(), chat_id=chat_id)
+    db = current_unit()
+    stored = queries.chat_state(db, chat_id=chat_id)
     _ = context.services.translators[stored.language if stored else language_for(language_code)]
-    await show(context.bot, chat_id, (Screen(_(inbox.FAMILY_NOTICES[notice])),))
+    owe_screens(db, chat_id, (Screen(_(inbox.FAMILY_NOTICES[notice])),))
 
 
 async def on_staff_message(update: Update, context: BotContext) -> None:
@@ -267,14 +267,14 @@ async def on_staff_message(update: Update, context: BotContext) -> None:
     if message.from_user is None or message.from_user.is_bot:
         return
     if update.edited_message is not None:
-        await on_staff_edit(context, message)
+        on_staff_edit(context, message)
         return
     db = current_unit()
     thread = message.message_thread_id if message.is_topic_message else None
     case = inbox.case_of_topic(db, topic_id=thread) if thread is not None else None
     event = message_event(message)
     if isinstance(event, Command):
-        await staff_command(context, message, event, case)
+        staff_command(context, message, event, case)
         return
     if case is None:
         return
@@ -291,17 +291,17 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     if query.message is not None and query.message.chat.type != Chat.PRIVATE:
-        await answer(query, None)
+        answer(query, None)
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if (query.data or "").startswith(CHILD_BUTTON):
-        await _choose_child(context, query, chat_id)
+        _choose_child(context, query, chat_id)
         return
     if (query.data or "").startswith(VISIT_BUTTON):
-        await family_visits.on_visit_button(context, query, chat_id)
+        family_visits.on_visit_button(context, query, chat_id)
         return
     pressed = query.message.message_id if query.message else None
-    await _converse(
+    _converse(
         context,
         chat_id,
         Press(query.data or ""),
@@ -311,7 +311,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     )
 
 
-async def _converse(
+def _converse(
     context: BotContext,
     chat_id: int,
     event: Event | None,
@@ -338,12 +338,12 @@ async def _converse(
     if reply.state == MY_VISITS:
         reply = replace(reply, screens=family_visits.my_visits(db, services, chat))
     if query is not None:
-        await answer(query, reply.notice)
-    await show(context.bot, chat_id, reply.screens, replace=pressed)
+        answer(query, reply.notice)
+    owe_screens(db, chat_id, reply.screens, replace=pressed)
     if reply.erase:
         queries.forget_chat(db, chat_id=chat_id)
         for case_id in inbox.unlink(db, chat_id=chat_id):
-            enqueue(db, "notify_staff", case_id=case_id, notice="forgot", values={})
+            inbox.notify_staff(db, case_id, "forgot")
         log.info("chat %s erased its data", chat_id)
         return
     if reply.language:
@@ -403,25 +403,29 @@ async def on_bot_added_to_group(update: Update, context: BotContext) -> None:
             "again. Now I am leaving this group.",
             chat_id=chat.id,
         )
-        await _quietly(context.bot.send_message(chat.id, text))
-    await _leave(context, chat.id)
+        _leave(chat.id, text)
+        return
+    _leave(chat.id)
 
 
 async def on_foreign_group_message(update: Update, context: BotContext) -> None:
     """A message in a group that is not the staff group: the bot leaves it."""
     chat = update.effective_chat
     if chat is not None:
-        await _leave(context, chat.id)
+        _leave(chat.id)
 
 
-async def _leave(context: BotContext, chat_id: int) -> None:
+def _leave(chat_id: int, farewell: str | None = None) -> None:
     log.info("leaving chat %s: it is not the staff group", chat_id)
-    await _quietly(context.bot.leave_chat(chat_id))
+    enqueue(current_unit(), LEAVE, lane=f"group:{chat_id}", chat_id=chat_id, text=farewell)
 
 
-async def _quietly(call: Awaitable[object]) -> None:
-    """Await a call whose failure (no rights, already gone) changes nothing for anyone."""
+async def send_leave(bot: Bot, job: dict[str, Any]) -> None:
+    """The sender of a leave job: say why (when there is something to say), then leave.
+    A failure (no rights, already gone) changes nothing for anyone."""
     try:
-        await call
+        if job.get("text"):
+            await bot.send_message(job["chat_id"], job["text"])
+        await bot.leave_chat(job["chat_id"])
     except (BadRequest, Forbidden) as exc:
         log.info("group call failed: %s", exc.message)

@@ -9,7 +9,6 @@ words. The texts the bot itself writes are catalog texts: to staff in
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 import re
@@ -24,7 +23,7 @@ from telegram import Bot, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
 from bot.i18n import N_, Translator
-from bot.outbox import enqueue
+from bot.outbox import STAFF_GENERAL, case_lane, chat_lane, enqueue
 from bot.store.database import unit_of_work
 from bot.store.models import (
     Case,
@@ -237,14 +236,42 @@ def relay_from_family(
         db.execute(
             update(_cases).where(_cases.c.id == case_id).values(status="open", closed_at=None)
         )
-        enqueue(db, "to_staff", case_id=case_id, chat_id=chat_id, message_id=message_id)
-        enqueue(db, "notify_staff", case_id=case_id, notice="reopened", values={})
+        _to_staff(db, case_id, chat_id, message_id)
+        notify_staff(db, case_id, "reopened")
         return
-    enqueue(db, "to_staff", case_id=case_id, chat_id=chat_id, message_id=message_id)
+    _to_staff(db, case_id, chat_id, message_id)
+
+
+def _to_staff(db: Connection, case_id: int, chat_id: int, message_id: int) -> None:
+    enqueue(
+        db,
+        "to_staff",
+        lane=case_lane(case_id),
+        case_id=case_id,
+        chat_id=chat_id,
+        message_id=message_id,
+    )
 
 
 def hold_back(db: Connection, *, case_id: int) -> None:
-    enqueue(db, "notify_staff", case_id=case_id, notice="held_back", values={})
+    notify_staff(db, case_id, "held_back")
+
+
+def notify_staff(db: Connection, case_id: int, notice: str, **values: Any) -> None:
+    """Owe the case's topic a notice in the staff language (`STAFF_NOTICES`)."""
+    enqueue(
+        db, "notify_staff", lane=case_lane(case_id), case_id=case_id, notice=notice, values=values
+    )
+
+
+def alert_staff(db: Connection, notice: str) -> None:
+    """Owe the staff group's general topic a notice about no case in particular."""
+    enqueue(db, "alert_staff", lane=STAFF_GENERAL, notice=notice)
+
+
+def notify_family(db: Connection, chat_id: int, notice: str) -> None:
+    """Owe a family a notice in their language (`FAMILY_NOTICES`)."""
+    enqueue(db, "notify_family", lane=chat_lane(chat_id), chat_id=chat_id, notice=notice)
 
 
 def relay_to_family(
@@ -264,6 +291,7 @@ def relay_to_family(
         enqueue(
             db,
             "to_family",
+            lane=chat_lane(chat_id),
             case_id=case_id,
             chat_id=chat_id,
             staff_message_id=staff_message_id,
@@ -283,17 +311,16 @@ class Inbox:
         engine: Engine,
         staff: Translator,
         family_language: Callable[[int], Translator],
-        store_lock: asyncio.Lock,
     ) -> None:
         self.staff_chat_id = staff_chat_id
         self.engine = engine
         self.staff = staff
         self.family_language = family_language
-        self.store_lock = store_lock
 
     def senders(self) -> dict[str, Any]:
         return {
             "to_staff": self.send_to_staff,
+            "react": self.react,
             "to_family": self.send_to_family,
             "notify_staff": self.notify_staff,
             "notify_family": self.notify_family,
@@ -302,7 +329,7 @@ class Inbox:
 
     def on_uncertain(self, db: Connection, kind: str, payload: dict[str, Any]) -> None:
         if kind in ("to_staff", "to_family"):
-            enqueue(db, "notify_staff", case_id=payload["case_id"], notice="uncertain", values={})
+            notify_staff(db, payload["case_id"], "uncertain")
 
     async def send_to_staff(self, bot: Bot, job: dict[str, Any]) -> Record:
         topic = await self._topic(bot, job["case_id"])
@@ -317,16 +344,31 @@ class Inbox:
             copied = await bot.copy_message(
                 self.staff_chat_id, job["chat_id"], job["message_id"], message_thread_id=topic
             )
+        remember = _remember_relay(
+            "in", job["case_id"], job["chat_id"], job["message_id"], copied.message_id
+        )
+
+        def record(db: Connection) -> None:
+            remember(db)
+            # The 👍 is a step of its own: if it fails, the copy is not made again.
+            enqueue(
+                db,
+                "react",
+                lane=chat_lane(job["chat_id"]),
+                chat_id=job["chat_id"],
+                message_id=job["message_id"],
+            )
+
+        return record
+
+    async def react(self, bot: Bot, job: dict[str, Any]) -> None:
+        """Mark a family's message delivered to the topic."""
         try:
             await bot.set_message_reaction(
                 job["chat_id"], job["message_id"], ReactionTypeEmoji(DELIVERED)
             )
         except (BadRequest, Forbidden) as exc:
             log.info("could not mark a message delivered: %s", exc.message)
-
-        return _remember_relay(
-            "in", job["case_id"], job["chat_id"], job["message_id"], copied.message_id
-        )
 
     async def send_to_family(self, bot: Bot, job: dict[str, Any]) -> Record:
         reply = (
@@ -343,9 +385,7 @@ class Inbox:
                 reply_parameters=reply,
             )
         except Forbidden:
-            return lambda db: enqueue(
-                db, "notify_staff", case_id=job["case_id"], notice="blocked", values={}
-            )
+            return lambda db: notify_staff(db, job["case_id"], "blocked")
 
         return _remember_relay(
             "out", job["case_id"], job["chat_id"], copied.message_id, job["staff_message_id"]
@@ -368,8 +408,7 @@ class Inbox:
         await bot.send_message(self.staff_chat_id, self.staff(STAFF_NOTICES[job["notice"]]))
 
     async def notify_family(self, bot: Bot, job: dict[str, Any]) -> None:
-        async with self.store_lock:
-            _ = self.family_language(job["chat_id"])
+        _ = self.family_language(job["chat_id"])
         try:
             await bot.send_message(job["chat_id"], _(FAMILY_NOTICES[job["notice"]]))
         except Forbidden:
@@ -378,20 +417,18 @@ class Inbox:
     async def _topic(self, bot: Bot, case_id: int, *, again: bool = False) -> int:
         """The case's topic in the staff group, made on first need (or when staff deleted
         it); its id is kept at once, so a failure later never makes a second one."""
-        async with self.store_lock:
-            with unit_of_work(self.engine) as db:
-                case = db.execute(select(_cases).where(_cases.c.id == case_id)).one()
+        with unit_of_work(self.engine) as db:
+            case = db.execute(select(_cases).where(_cases.c.id == case_id)).one()
         if case.topic_id is not None and not again:
             return int(case.topic_id)
         name = f"{case.reference} {case.label}"[:128]
         topic = await bot.create_forum_topic(self.staff_chat_id, name)
-        async with self.store_lock:
-            with unit_of_work(self.engine) as db:
-                db.execute(
-                    update(_cases)
-                    .where(_cases.c.id == case_id)
-                    .values(topic_id=topic.message_thread_id)
-                )
+        with unit_of_work(self.engine) as db:
+            db.execute(
+                update(_cases)
+                .where(_cases.c.id == case_id)
+                .values(topic_id=topic.message_thread_id)
+            )
         return topic.message_thread_id
 
 

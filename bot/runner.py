@@ -17,12 +17,16 @@ from bot.cases import load_secret
 from bot.config import Settings, SettingsError
 from bot.dialogs import advice
 from bot.family_visits import VisitCards
+from bot.handlers import LEAVE, send_leave
 from bot.i18n import LANGUAGES, Translator, load_translators
 from bot.inbox import Inbox, erase_closed_cases
-from bot.outbox import Outbox
-from bot.polling import Intake, Poller
+from bot.outbox import Sender
 from bot.profile import publish_profile
+from bot.runtime.intake import Intake, Poller
+from bot.runtime.sending import Outbox
+from bot.screens import SCREEN, send_screen
 from bot.services import Services
+from bot.staff import StaffSenders
 from bot.store import queries
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import utcnow
@@ -39,8 +43,10 @@ async def serve(
     stop: asyncio.Event | None = None,
     retry_base: float = 1.0,
     clock: Callable[[], datetime] = utcnow,
+    observe: Callable[[Outbox, Poller], None] | None = None,
 ) -> None:
-    """Serve until `stop` is set (or SIGTERM / SIGINT when no event is given)."""
+    """Serve until `stop` is set (or SIGTERM / SIGINT when no event is given). `observe`
+    is shown the outbox and the poller once they run (tests wait for them to settle)."""
     settings.require_token()
     stop = stop or _stop_on_signals()
     engine = make_engine(settings.database_url)
@@ -49,8 +55,7 @@ async def serve(
         settings, engine, load_translators(), secret=load_secret(settings), clock=clock
     )
     application = build_application(services)
-    store_lock = asyncio.Lock()
-    outbox = _outbox(services, application, retry_base, store_lock)
+    outbox = _outbox(services, application, retry_base)
     initialized = False
     try:
         initialized = await _initialize(application, stop, retry_base)
@@ -72,22 +77,23 @@ async def serve(
                 log.info("erased the mappings of %d cases closed over %s ago", erased, retention)
 
         intake = Intake(
-            application,
-            engine,
-            retry_base=retry_base,
-            after_commit=outbox.wake,
-            store_lock=store_lock,
-            housekeeping=housekeeping,
+            application, engine, outbox, retry_base=retry_base, housekeeping=housekeeping
         )
-        poller = Poller(intake, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout)
+        poller = Poller(
+            intake,
+            allowed_updates=ALLOWED_UPDATES,
+            timeout=settings.poll_timeout,
+            concurrency=settings.concurrency,
+        )
         reminders = Reminders(
             engine,
             clock=clock,
             quiet=services.quiet_hours,
             tick_seconds=settings.tick_seconds,
-            store_lock=store_lock,
             wake=outbox.wake,
         )
+        if observe is not None:
+            observe(outbox, poller)
         sending = asyncio.create_task(outbox.run(stop))
         reminding = asyncio.create_task(reminders.run(stop))
         try:
@@ -95,6 +101,7 @@ async def serve(
         finally:
             stop.set()
             await asyncio.gather(sending, reminding)
+            await outbox.close()
     except InvalidToken:
         raise SettingsError(
             "the Bot API refused OTBOT_TOKEN (401 Unauthorized): check the token from BotFather"
@@ -134,12 +141,16 @@ async def _initialize(application: BotApplication, stop: asyncio.Event, retry_ba
     return False
 
 
-def _outbox(
-    services: Services, application: BotApplication, retry_base: float, store_lock: asyncio.Lock
-) -> Outbox:
-    """The outbox and its senders: visit messages always; the inbox's with a staff group."""
+def _outbox(services: Services, application: BotApplication, retry_base: float) -> Outbox:
+    """The outbox and its senders: screens, visit messages and staff answers always; the
+    inbox's with a staff group."""
     staff_chat_id = services.settings.staff_chat_id
-    senders = VisitCards(services, store_lock).senders()
+    senders: dict[str, Sender] = {
+        SCREEN: send_screen,
+        LEAVE: send_leave,
+        **VisitCards(services).senders(),
+        **StaffSenders(services.staff_translator).senders(),
+    }
     on_uncertain: Callable[[Connection, str, dict[str, Any]], None] = _nothing_uncertain
 
     def family_language(chat_id: int) -> Translator:
@@ -155,7 +166,6 @@ def _outbox(
             engine=services.engine,
             staff=services.staff_translator,
             family_language=family_language,
-            store_lock=store_lock,
         )
         senders.update(inbox.senders())
         on_uncertain = inbox.on_uncertain
@@ -165,8 +175,7 @@ def _outbox(
         senders,
         on_uncertain=on_uncertain,
         retry_base=retry_base,
-        store_lock=store_lock,
-        send_rate=services.settings.send_rate,
+        only_process=services.engine.dialect.name == "sqlite",
     )
 
 

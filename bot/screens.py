@@ -1,19 +1,29 @@
-"""Showing a dialog's screens in Telegram: edit the pressed message, send the rest."""
+"""Showing a dialog's screens in Telegram: owed in the unit of work, sent after the commit.
+
+A screen is one outbox job (one message, or the edit of the pressed message), so a screen
+that went out is never sent again because a later one failed. Button presses are answered
+right after the commit, without a job: Telegram wants that within seconds, and if it is
+lost nothing is owed.
+"""
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import Any
 
+from sqlalchemy import Connection
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
-from bot.dialogs.base import Screen
+from bot.dialogs.base import Button, Screen
+from bot.outbox import after_commit, chat_lane, enqueue
 
 log = logging.getLogger(__name__)
 
 #: Edits that cannot be done; the screen is then sent as a new message.
 _CANNOT_EDIT = ("message to edit not found", "message can't be edited")
+SCREEN = "screen"
 
 
 @lru_cache(maxsize=512)
@@ -29,21 +39,34 @@ def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
     )
 
 
-async def show(
-    bot: Bot, chat_id: int, screens: tuple[Screen, ...], *, replace: int | None = None
+def owe_screens(
+    db: Connection, chat_id: int, screens: tuple[Screen, ...], *, replace: int | None = None
 ) -> None:
-    """Show screens in a chat; the first replaces message `replace` when given.
-
-    A user who has blocked the bot cannot be reached; that is logged, not an error.
-    """
+    """Owe a chat the screens; the first replaces message `replace` when given."""
     for index, screen in enumerate(screens):
-        try:
-            if index == 0 and replace is not None and await _edit(bot, chat_id, replace, screen):
-                continue
-            await bot.send_message(chat_id, screen.text, reply_markup=keyboard(screen))
-        except Forbidden:
-            log.info("chat %s has blocked the bot; nothing shown", chat_id)
+        enqueue(
+            db,
+            SCREEN,
+            lane=chat_lane(chat_id),
+            chat_id=chat_id,
+            text=screen.text,
+            rows=[[[b.label, b.data, b.url] for b in row] for row in screen.rows],
+            replace=replace if index == 0 else None,
+        )
+
+
+async def send_screen(bot: Bot, job: dict[str, Any]) -> None:
+    """The sender of a screen job. A user who has blocked the bot cannot be reached; that is
+    logged, not an error."""
+    rows = tuple(tuple(Button(*button) for button in row) for row in job["rows"])
+    screen = Screen(job["text"], rows)
+    chat_id = job["chat_id"]
+    try:
+        if job.get("replace") is not None and await _edit(bot, chat_id, job["replace"], screen):
             return
+        await bot.send_message(chat_id, screen.text, reply_markup=keyboard(screen))
+    except Forbidden:
+        log.info("chat %s has blocked the bot; nothing shown", chat_id)
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool:
@@ -61,10 +84,15 @@ async def _edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool
     return True
 
 
-async def answer(query: CallbackQuery, notice: str | None) -> None:
-    """Stop a button's spinner; a query already answered (a retried update) is fine."""
-    try:
-        await query.answer(notice)
-    except BadRequest as exc:
-        if "query is too old" not in exc.message.lower():
-            raise
+def answer(query: CallbackQuery, notice: str | None) -> None:
+    """Stop a button's spinner once the unit of work has committed."""
+    query_id = query.id
+
+    async def call(bot: Bot) -> None:
+        try:
+            await bot.answer_callback_query(query_id, notice)
+        except BadRequest as exc:
+            if "query is too old" not in exc.message.lower():
+                raise
+
+    after_commit(call)

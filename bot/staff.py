@@ -11,13 +11,14 @@ from typing import Any
 
 import segno
 from sqlalchemy import delete, func, select, update
-from telegram import Message
+from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
 from bot import inbox, visits
 from bot.cases import CaseError, new_code, open_case
 from bot.dialogs.base import Command
-from bot.outbox import enqueue
+from bot.i18n import Translator
+from bot.outbox import after_commit, case_lane, enqueue, topic_lane
 from bot.services import BotContext
 from bot.staff_visits import visit_command
 from bot.store import queries
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 
 _cases = Case.__table__  # type: ignore[attr-defined]
 _relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
+#: Outbox jobs: an answer in a staff topic; /undo's deletions and its answer.
+STAFF_ANSWER = "staff_answer"
+TAKE_BACK = "take_back"
 KNOWN = {
     "help",
     "status",
@@ -45,7 +49,7 @@ KNOWN = {
 UNDO_WINDOW = timedelta(hours=48)
 
 
-async def staff_command(
+def staff_command(
     context: BotContext, message: Message, command: Command, case: Any | None
 ) -> None:
     """Act on a command written in the staff group."""
@@ -56,10 +60,10 @@ async def staff_command(
     if command.name == "note":
         return  # for staff only: nothing is sent or stored
     if command.name == "newcase":
-        await _new_case(context, message, command.argument)
+        _new_case(context, message, command.argument)
         return
     if case is None:
-        await _say(context, message, "no_case")
+        _say(context, message, "no_case")
         return
     db = current_unit()
     if command.name == "status":
@@ -72,11 +76,11 @@ async def staff_command(
             "status": case.status,
             "guardians": f"{len(links)} ({numbered})" if links else "0",
         }
-        await _say(context, message, "status", values)
+        _say(context, message, "status", values)
     elif command.name == "close":
         ahead = visits.visits_ahead(db, case_id=case.id, now=context.services.clock())
         if ahead:
-            await _say(context, message, "visit_close_refused", {"count": len(ahead)})
+            _say(context, message, "visit_close_refused", {"count": len(ahead)})
             return
         db.execute(
             update(_cases)
@@ -84,8 +88,8 @@ async def staff_command(
             .values(status="closed", closed_at=utcnow())
         )
         for chat_id in queries.guardians_of(db, case_id=case.id):
-            enqueue(db, "notify_family", chat_id=chat_id, notice="closed")
-        await _say(context, message, "closed")
+            inbox.notify_family(db, chat_id, "closed")
+        _say(context, message, "closed")
     elif command.name == "link":
         services = context.services
         issued = new_code(
@@ -96,8 +100,13 @@ async def staff_command(
         )
         link = issued.link(services.bot_username or "")
         expires = services.staff_translator.date(issued.expires_at)
-        await _say(
-            context, message, "new_code", {"code": issued.code, "link": link, "expires": expires}
+        # The code is in clear only in this message, which is therefore never stored.
+        _say(
+            context,
+            message,
+            "new_code",
+            {"code": issued.code, "link": link, "expires": expires},
+            store=False,
         )
     elif command.name == "unlink":
         chats = queries.guardians_of(db, case_id=case.id)
@@ -106,28 +115,28 @@ async def staff_command(
             inbox.unlink(db, case_id=case.id, chat_id=chosen)
             chats = [chosen]
         elif command.argument:
-            await _say(context, message, "help")
+            _say(context, message, "help")
             return
         else:
             chats = inbox.unlink(db, case_id=case.id)
         for chat_id in chats:
-            enqueue(db, "notify_family", chat_id=chat_id, notice="unlinked")
-        await _say(context, message, "unlinked", {"count": len(chats)})
+            inbox.notify_family(db, chat_id, "unlinked")
+        _say(context, message, "unlinked", {"count": len(chats)})
     elif command.name in ("visit", "visits"):
         notice, values = visit_command(context.services, case, command.name, command.argument)
-        await _say(context, message, notice, values)
+        _say(context, message, notice, values)
     elif command.name == "undo":
-        await _undo(context, message, case)
+        _undo(context, message, case)
     elif command.name == "reopen":
         db.execute(
             update(_cases).where(_cases.c.id == case.id).values(status="open", closed_at=None)
         )
-        await _say(context, message, "reopened_by_staff")
+        _say(context, message, "reopened_by_staff")
     else:
-        await _say(context, message, "help")
+        _say(context, message, "help")
 
 
-async def _new_case(context: BotContext, message: Message, label: str) -> None:
+def _new_case(context: BotContext, message: Message, label: str) -> None:
     """/newcase label: a case, its first code and link, and the link as a QR code."""
     services = context.services
     try:
@@ -138,12 +147,10 @@ async def _new_case(context: BotContext, message: Message, label: str) -> None:
             days=services.settings.link_code_days,
         )
     except CaseError as exc:
-        await _say(context, message, "case_refused", {"reason": str(exc)})
+        _say(context, message, "case_refused", {"reason": str(exc)})
         return
     link = issued.link(services.bot_username or "")
     expires = services.staff_translator.date(issued.expires_at)
-    image = io.BytesIO()
-    segno.make(link, error="m").save(image, kind="png", scale=8, border=4)
     caption = services.staff_translator(
         inbox.STAFF_NOTICES["case_opened"],
         reference=html.escape(issued.reference),
@@ -152,13 +159,25 @@ async def _new_case(context: BotContext, message: Message, label: str) -> None:
         link=link,
         expires=expires,
     )
-    try:
-        await message.reply_photo(image.getvalue(), caption=caption)
-    except BadRequest as exc:
-        log.warning("could not post the new case: %s", exc.message)
+    chat_id, thread, message_id = message.chat_id, message.message_thread_id, message.message_id
+
+    async def post_case_card(bot: Bot) -> None:
+        """The case's link as a QR code, with the code in the caption: sent once the case is
+        committed, and never stored (the store keeps the code only hashed)."""
+        image = io.BytesIO()
+        segno.make(link, error="m").save(image, kind="png", scale=8, border=4)
+        await bot.send_photo(
+            chat_id,
+            image.getvalue(),
+            caption=caption,
+            message_thread_id=thread,
+            reply_parameters=ReplyParameters(message_id, allow_sending_without_reply=True),
+        )
+
+    after_commit(post_case_card)
 
 
-async def _undo(context: BotContext, message: Message, case: Any) -> None:
+def _undo(context: BotContext, message: Message, case: Any) -> None:
     """Take back from the family the therapist's message replied to (or the last one)."""
     db = current_unit()
     replied = message.reply_to_message
@@ -180,53 +199,119 @@ async def _undo(context: BotContext, message: Message, case: Any) -> None:
         ).scalar()
         query = query.where(_relayed.c.staff_message_id == last)
     copies = db.execute(query).all()
-    taken = 0
     for copy in copies:
-        try:
-            await context.bot.delete_message(copy.family_chat_id, copy.family_message_id)
-            taken += 1
-        except (BadRequest, Forbidden) as exc:
-            log.info("could not take a message back: %s", exc.message)
         db.execute(delete(_relayed).where(_relayed.c.id == copy.id))
-    await _say(context, message, "undone" if taken else "nothing_to_undo", {"count": taken})
+    if not copies:
+        _say(context, message, "nothing_to_undo", {"count": 0})
+        return
+    enqueue(
+        db,
+        TAKE_BACK,
+        lane=case_lane(case.id),
+        copies=[[copy.family_chat_id, copy.family_message_id] for copy in copies],
+        **_where_to_answer(message),
+    )
 
 
-async def on_staff_edit(context: BotContext, message: Message) -> None:
-    """A therapist edited a message that went to the family: the family's copy follows."""
+def on_staff_edit(context: BotContext, message: Message) -> None:
+    """A therapist edited a message that went to the family: the family's copy follows.
+    The edit is made once the update has committed and is never stored (the store keeps no
+    words of a message, the therapist's included); if it is lost, the family keeps the
+    earlier version."""
     db = current_unit()
     copies = db.execute(
-        select(_relayed).where(
+        select(_relayed.c.family_chat_id, _relayed.c.family_message_id).where(
             _relayed.c.direction == "out", _relayed.c.staff_message_id == message.message_id
         )
-    )
-    for copy in copies:
-        try:
-            if message.text is not None:
-                await context.bot.edit_message_text(
-                    message.text,
-                    copy.family_chat_id,
-                    copy.family_message_id,
-                    entities=message.entities,
-                    parse_mode=None,
-                )
-            elif message.caption is not None:
-                await context.bot.edit_message_caption(
-                    copy.family_chat_id,
-                    copy.family_message_id,
-                    caption=message.caption,
-                    caption_entities=message.caption_entities,
-                    parse_mode=None,
-                )
-        except (BadRequest, Forbidden) as exc:
-            log.info("could not edit the family's copy: %s", exc.message)
+    ).all()
+    text, entities = message.text, message.entities
+    caption, caption_entities = message.caption, message.caption_entities
+    for chat_id, message_id in copies:
+
+        async def follow(bot: Bot, chat_id: int = chat_id, message_id: int = message_id) -> None:
+            try:
+                if text is not None:
+                    await bot.edit_message_text(
+                        text, chat_id, message_id, entities=entities, parse_mode=None
+                    )
+                elif caption is not None:
+                    await bot.edit_message_caption(
+                        chat_id,
+                        message_id,
+                        caption=caption,
+                        caption_entities=caption_entities,
+                        parse_mode=None,
+                    )
+            except (BadRequest, Forbidden) as exc:
+                log.info("could not edit the family's copy: %s", exc.message)
+
+        after_commit(follow)
 
 
-async def _say(
-    context: BotContext, message: Message, notice: str, values: dict[str, Any] | None = None
+def _where_to_answer(message: Message) -> dict[str, Any]:
+    return {
+        "chat_id": message.chat_id,
+        "thread": message.message_thread_id if message.is_topic_message else None,
+        "reply_to": message.message_id,
+    }
+
+
+def _say(
+    context: BotContext,
+    message: Message,
+    notice: str,
+    values: dict[str, Any] | None = None,
+    *,
+    store: bool = True,
 ) -> None:
+    """Answer a staff message in its topic, in the staff language. With `store=False` the
+    answer is sent after the commit without an outbox job (it holds a link code in clear)."""
     _ = context.services.staff_translator
     escaped = {k: html.escape(str(v)) for k, v in (values or {}).items()}
+    job = {**_where_to_answer(message), "text": _(inbox.STAFF_NOTICES[notice], **escaped)}
+    if store:
+        thread = job["thread"]
+        case = inbox.case_of_topic(current_unit(), topic_id=thread) if thread else None
+        lane = case_lane(case.id) if case is not None else topic_lane(thread)
+        enqueue(current_unit(), STAFF_ANSWER, lane=lane, **job)
+    else:
+        after_commit(lambda bot: send_staff_answer(bot, job))
+
+
+async def send_staff_answer(bot: Bot, job: dict[str, Any]) -> None:
+    """The sender of an answer to staff, in the topic of the message it answers."""
     try:
-        await message.reply_text(_(inbox.STAFF_NOTICES[notice], **escaped))
+        await bot.send_message(
+            job["chat_id"],
+            job["text"],
+            message_thread_id=job.get("thread"),
+            reply_parameters=ReplyParameters(job["reply_to"], allow_sending_without_reply=True),
+        )
     except BadRequest as exc:
-        log.warning("could not answer a staff command: %s", exc.message)
+        if "thread not found" not in exc.message.lower():
+            raise
+        log.info("a staff answer's topic is gone; answered in the general topic")
+        await bot.send_message(job["chat_id"], job["text"])
+
+
+class StaffSenders:
+    """The outbox's senders for staff: answers to commands, and /undo."""
+
+    def __init__(self, staff: Translator) -> None:
+        self.staff = staff
+
+    def senders(self) -> dict[str, Any]:
+        return {STAFF_ANSWER: send_staff_answer, TAKE_BACK: self.take_back}
+
+    async def take_back(self, bot: Bot, job: dict[str, Any]) -> None:
+        """/undo: delete the family's copies, then tell the topic how many went."""
+        taken = 0
+        for chat_id, message_id in job["copies"]:
+            try:
+                await bot.delete_message(chat_id, message_id)
+                taken += 1
+            except (BadRequest, Forbidden) as exc:
+                log.info("could not take a message back: %s", exc.message)
+        notice = "undone" if taken else "nothing_to_undo"
+        text = self.staff(inbox.STAFF_NOTICES[notice], count=taken)
+        await send_staff_answer(bot, {**job, "text": text})

@@ -13,7 +13,7 @@ from typing import Any
 from bot import visits
 from bot.cases import CaseError, find_case
 from bot.i18n import N_
-from bot.outbox import enqueue
+from bot.outbox import case_lane, enqueue
 from bot.services import Services
 from bot.store.database import current_unit
 from bot.visit_input import Booking, parse_booking, parse_when
@@ -129,6 +129,7 @@ def book_outside(services: Services, db: Any, reference: str, booking: Booking) 
         enqueue(
             db,
             "notify_staff",
+            lane=case_lane(case.id),
             case_id=case.id,
             notice="visit_booked_outside" if booked.told else "visit_booked_outside_untold",
             values=_describe(services, booked.visit),
@@ -143,6 +144,7 @@ def cancel_outside(services: Services, db: Any, visit: VisitRow) -> None:
     enqueue(
         db,
         "notify_staff",
+        lane=case_lane(visit.case_id),
         case_id=visit.case_id,
         notice="visit_cancelled_outside",
         values=_describe(services, visit),

@@ -26,7 +26,7 @@ from transitions import Machine
 from bot.dialogs.base import destination
 from bot.i18n import N_
 from bot.office_hours import QuietHours
-from bot.outbox import enqueue, enqueue_all
+from bot.outbox import chat_lane, enqueue, enqueue_all, reminder_lane
 from bot.store.database import unit_of_work
 from bot.store.models import Case, Conversation, Guardian, Reminder, Visit, utcnow
 from bot.store.queries import guardians_of
@@ -527,7 +527,13 @@ def _tell_family(
     chats = [c for c in guardians_of(db, case_id=visit.case_id) if c != besides]
     for chat_id in chats:
         enqueue(
-            db, "visit_card", visit_id=visit.id, chat_id=chat_id, reason=reason, previous=previous
+            db,
+            "visit_card",
+            lane=chat_lane(chat_id),
+            visit_id=visit.id,
+            chat_id=chat_id,
+            reason=reason,
+            previous=previous,
         )
     return len(chats)
 
@@ -546,7 +552,14 @@ def tell_new_guardian(db: Connection, *, case_id: int, chat_id: int, now: dateti
     buttons); returns how many."""
     ahead = visits_ahead(db, case_id=case_id, now=now)
     for visit in ahead:
-        enqueue(db, "visit_card", visit_id=visit.id, chat_id=chat_id, reason="booked")
+        enqueue(
+            db,
+            "visit_card",
+            lane=chat_lane(chat_id),
+            visit_id=visit.id,
+            chat_id=chat_id,
+            reason="booked",
+        )
     return len(ahead)
 
 
@@ -595,12 +608,15 @@ def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
         db,
         "visit_card",
         [
-            {
-                "visit_id": row.id,
-                "chat_id": row.chat_id,
-                "reason": "reminder",
-                "starts_at": aware(row.starts_at).isoformat(),
-            }
+            (
+                reminder_lane(row.chat_id),
+                {
+                    "visit_id": row.id,
+                    "chat_id": row.chat_id,
+                    "reason": "reminder",
+                    "starts_at": aware(row.starts_at).isoformat(),
+                },
+            )
             for row in rows
         ],
         priority=1,
@@ -626,7 +642,6 @@ class Reminders:
         clock: Callable[[], datetime],
         quiet: QuietHours | None,
         tick_seconds: float,
-        store_lock: asyncio.Lock,
         wake: Callable[[], None],
         batch: int = 500,
     ) -> None:
@@ -634,7 +649,6 @@ class Reminders:
         self.clock = clock
         self.quiet = quiet
         self.tick_seconds = tick_seconds
-        self.store_lock = store_lock
         self.wake = wake
         self.batch = batch
 
@@ -655,9 +669,8 @@ class Reminders:
         total = 0
         while True:
             try:
-                async with self.store_lock:
-                    with unit_of_work(self.engine) as db:
-                        claimed = claim_due_reminders(db, now=now, limit=self.batch)
+                with unit_of_work(self.engine) as db:
+                    claimed = claim_due_reminders(db, now=now, limit=self.batch)
             except ClaimConflict:
                 log.info("another process claimed reminders at the same time; next tick")
                 break

@@ -152,6 +152,15 @@ class ApiError(Exception):
         return body
 
 
+def _chat_key(params: dict[str, Any]) -> int:
+    """The chat a call is about (0 when none), for per-chat delays."""
+    value = params.get("chat_id", 0)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _bad(description: str) -> ApiError:
     return ApiError(HTTPStatus.BAD_REQUEST, f"Bad Request: {description}")
 
@@ -694,6 +703,14 @@ class BotApiStandIn:
         self._open_callbacks: dict[str, JSONDict] = {}
         self._failures: dict[str, deque[ApiError]] = {}
         self._delays: dict[str, float] = {}
+        self._chat_delays: dict[int, float] = {}
+        self.latency = 0.0
+        """Seconds every call but getUpdates waits before its answer (a real network's delay)."""
+        self.probe: Callable[[], str | None] | None = None
+        """Asked at every request; a text it returns is recorded as a violation (the tests
+        ask whether the bot holds a transaction open while it calls)."""
+        self.settled: Callable[[], bool] | None = None
+        """Whether the bot has nothing left to send; :meth:`wait_idle` waits for it too."""
 
         self._queue: deque[JSONDict] = deque()
         self._next_update_id = 1
@@ -963,6 +980,14 @@ class BotApiStandIn:
         else:
             self._delays.pop(key, None)
 
+    def delay_chat(self, chat_id: int, seconds: float) -> None:
+        """Answer every call about chat ``chat_id`` ``seconds`` late (0 removes it): a chat
+        whose calls hang."""
+        if seconds > 0:
+            self._chat_delays[chat_id] = seconds
+        else:
+            self._chat_delays.pop(chat_id, None)
+
     def _canonical(self, method: str) -> str:
         spec = self._schema.methods.get(method.lower())
         if spec is None:
@@ -995,7 +1020,8 @@ class BotApiStandIn:
                 )
             event = self._any_event
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining)
+                # Re-checked now and then too: the bot's own state may change between calls.
+                await asyncio.wait_for(event.wait(), min(remaining, 0.02))
 
     async def wait_for_call(
         self,
@@ -1027,9 +1053,13 @@ class BotApiStandIn:
         return found[0]
 
     async def wait_idle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        """Wait until every pushed update is confirmed (the bot asked for a later offset)."""
+        """Wait until every pushed update is confirmed (the bot asked for a later offset) and
+        the bot has sent what it owes (when it tells, through :attr:`settled`)."""
+        settled = self.settled
         try:
-            await self.wait_for(lambda: not self._queue, timeout)
+            await self.wait_for(
+                lambda: not self._queue and (settled is None or settled()), timeout
+            )
         except TimeoutError as exc:
             raise TimeoutError(
                 f"{len(self._queue)} update(s) still unconfirmed "
@@ -1068,6 +1098,10 @@ class BotApiStandIn:
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
         filenames: dict[str, str] = {}
+        if self.probe is not None:
+            problem = self.probe()
+            if problem:
+                self.violations.append(f"{name}: {problem}")
         try:
             if token != self.token:
                 raise ApiError(HTTPStatus.UNAUTHORIZED, UNAUTHORIZED)
@@ -1097,7 +1131,9 @@ class BotApiStandIn:
         self.calls.append(call)
         self._calls_by_method.setdefault(name, []).append(call)
         self._notify()
-        pause = self._delays.get(name)
+        pause = self._delays.get(name, 0.0)
+        if name != "getUpdates":
+            pause = max(pause, self.latency, self._chat_delays.get(_chat_key(params), 0.0))
         if pause:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closed.wait(), pause)

@@ -20,7 +20,9 @@ from bot.config import Settings, load_settings
 from bot.dialogs.base import DialogContext
 from bot.i18n import Translator, load_translators
 from bot.runner import serve
-from bot.store.database import make_engine
+from bot.runtime.intake import Poller
+from bot.runtime.sending import Outbox
+from bot.store.database import make_engine, open_units
 
 TOKEN = "123456:TEST-token"
 
@@ -41,6 +43,8 @@ def dialog_context(translators: dict[str, Translator]) -> Callable[[str], Dialog
 @pytest.fixture
 async def standin() -> AsyncIterator[BotApiStandIn]:
     async with BotApiStandIn(TOKEN) as api:
+        # No Bot API call may be made while a unit of work is open: decide, commit, send.
+        api.probe = lambda: "called while a unit of work was open" if open_units() else None
         yield api
         assert api.violations == [], "the bot made calls the Bot API schema does not allow"
 
@@ -111,8 +115,19 @@ class RunningBot:
 
     async def start(self, standin: BotApiStandIn) -> None:
         self._stop = asyncio.Event()
+
+        def observe(outbox: Outbox, poller: Poller) -> None:
+            standin.settled = lambda: poller.idle() and outbox.settled()
+
+        standin.settled = None
         self._task = asyncio.create_task(
-            serve(self.settings, stop=self._stop, retry_base=0.01, clock=self.clock)
+            serve(
+                self.settings,
+                stop=self._stop,
+                retry_base=0.01,
+                clock=self.clock,
+                observe=observe,
+            )
         )
         await standin.wait_for(lambda: standin.polling or self._task.done())
         if self._task.done():

@@ -17,7 +17,11 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Settings, SettingsError
 from bot.i18n import load_translators
-from bot.polling import Intake
+from bot import dialogs
+from bot.dialogs.base import Command, DialogContext, Event, Reply
+from bot.runtime.intake import Intake
+from bot.runtime.sending import Outbox
+from bot.screens import SCREEN, send_screen
 from bot.runner import serve
 from bot.services import Services
 from bot.store.database import make_engine, migrate
@@ -53,17 +57,42 @@ async def test_a_reply_that_meets_a_passing_api_error_is_sent_once(
 
 
 async def test_an_update_that_keeps_failing_is_skipped_and_the_queue_goes_on(
-    standin: BotApiStandIn, running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+    standin: BotApiStandIn,
+    running_bot: RunningBot,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    standin.fail_next("sendMessage", 400, "Bad Request: something odd", times=4)
+    step = dialogs.step
+
+    def failing_step(state: str, event: Event, context: DialogContext) -> Reply:
+        if isinstance(event, Command) and event.name == "boom":
+            raise RuntimeError("a fault in a dialog")
+        return step(state, event, context)
+
+    monkeypatch.setattr(dialogs, "step", failing_step)
     first = standin.user(4003, language_code="en")
     second = standin.user(4004, language_code="en")
-    first.send_text("/start")
+    first.send_text("/boom")
     second.send_text("/start")
     with caplog.at_level(logging.WARNING):
         await standin.wait_idle()
     assert welcomes(standin, 4004) == 1
+    assert welcomes(standin, 4003) == 0
     assert "skipped after 4 tries" in caplog.text
+
+
+async def test_a_reply_telegram_refuses_is_dropped_and_the_next_goes(
+    standin: BotApiStandIn, running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    standin.fail_next("sendMessage", 400, "Bad Request: something odd")
+    parent = standin.user(4009, language_code="en")
+    with caplog.at_level(logging.WARNING):
+        parent.send_text("/start")
+        await standin.wait_idle()
+        parent.send_text("/start")
+        await standin.wait_idle()
+    assert welcomes(standin, 4009) == 1
+    assert "refused, dropped" in caplog.text
 
 
 async def test_an_update_sent_while_the_bot_was_down_is_answered_after_the_start(
@@ -112,9 +141,11 @@ async def test_an_update_delivered_twice_is_handled_once(
     message = parent.send_text("/start")
     update = Update.de_json({"update_id": 77, "message": message}, application.bot)
     async with application:
-        intake = Intake(application, engine, retry_base=0.01)
+        outbox = Outbox(application.bot, engine, {SCREEN: send_screen}, on_uncertain=print)
+        intake = Intake(application, engine, outbox, retry_base=0.01)
         await intake.process(update)
         await intake.process(update)
+        await outbox.close()
     assert welcomes(standin, 4007) == 1
 
 

@@ -57,7 +57,7 @@ def setup() -> tuple[VisitCards, Services, Clock, VisitRow]:
             now=clock(),
             plan=ReminderPlan((48, 2), services.quiet_hours),
         )
-    return VisitCards(services, asyncio.Lock()), services, clock, booked.visit
+    return VisitCards(services), services, clock, booked.visit
 
 
 def reminder(visit: VisitRow, starts_at: datetime | None = None) -> dict[str, Any]:

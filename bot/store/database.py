@@ -49,6 +49,7 @@ def migrate(engine: Engine) -> None:
 
 
 _current: contextvars.ContextVar[Connection] = contextvars.ContextVar("otbot_unit_of_work")
+_open = 0
 
 
 @contextmanager
@@ -59,12 +60,21 @@ def unit_of_work(engine: Engine) -> Iterator[Connection]:
     update's processing share one transaction without passing it along by hand. (SQLModel
     sessions can join it: `Session(bind=connection)`.)
     """
+    global _open
     with engine.begin() as connection:
         token = _current.set(connection)
+        _open += 1
         try:
             yield connection
         finally:
+            _open -= 1
             _current.reset(token)
+
+
+def open_units() -> int:
+    """How many units of work are open in this process now. The bot never calls Telegram
+    while one is (the tests ask at every call)."""
+    return _open
 
 
 def current_unit() -> Connection:

@@ -98,18 +98,31 @@ class RelayedMessage(SQLModel, table=True):
 
 
 class OutboxJob(SQLModel, table=True):
-    """Something the bot must send because of a committed change; ids and keys only."""
+    """Something the bot must send because of a committed change.
 
-    __table_args__ = (Index("ix_outboxjob_order", "priority", "id"),)
+    Jobs of one lane (a private chat, or one topic of the staff group) go strictly in order:
+    only a lane's first job may be sent. A job being sent is claimed by its process
+    (`claimed_by`) until `not_before`, a lease the process renews while it lives.
+    """
+
+    __table_args__ = (
+        Index("ix_outboxjob_order", "priority", "id"),
+        Index("ix_outboxjob_lane", "lane", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32)
-    #: JSON of the job's ids and values (never a family's words).
-    payload: str = Field(max_length=2000)
+    #: Whose turn it waits for: "chat:ID", "case:ID", "staff:THREAD", "reminders:ID", ...
+    lane: str = Field(default="", max_length=48)
+    #: JSON of the job's ids, keys and the bot's own texts (never a family's words).
+    payload: str = Field(max_length=8000)
     attempts: int = 0
     #: 0 goes first (relays, notices, answers); 1 waits behind it (reminders in bulk).
     priority: int = Field(default=0, sa_type=SmallInteger)
+    #: Due from then; while claimed, the end of the claim's lease.
     not_before: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    #: The process sending it now, or None.
+    claimed_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
 

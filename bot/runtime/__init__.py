@@ -1,0 +1,1 @@
+"""The running parts: intake lanes, the outbox sender, the limits."""

@@ -1,0 +1,175 @@
+"""Telegram's sending limits, kept by the bot: at most `OTBOT_SEND_RATE` messages a second
+overall and `OTBOT_GROUP_RATE` a minute into one group.
+
+Every message the bot sends passes here (python-telegram-bot calls the rate limiter for
+each request); other calls — edits, reactions, button answers, topics, getUpdates — do not
+count. When more is owed than the limits allow, waiting messages go by rank: answers and
+relays before reminders, and within each, first come, first served (the rank is set by the
+outbox for the job it sends). A message into a group waiting for its minute never holds up
+a private chat's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import heapq
+import itertools
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.ext import BaseRateLimiter
+
+#: The methods that send a message (and so count against the limits).
+MESSAGE_METHODS = frozenset(
+    {
+        "sendMessage",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "sendPhoto",
+        "sendDocument",
+        "sendAudio",
+        "sendVideo",
+        "sendVoice",
+        "sendVideoNote",
+        "sendAnimation",
+        "sendSticker",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendContact",
+    }
+)
+
+#: The rank of what is being sent now: (priority, order); lower goes first.
+sending_rank: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar(
+    "otbot_sending_rank", default=(0, 0)
+)
+
+
+class Window:
+    """At most `limit` events in any `period` seconds (a sliding log of the last ones)."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._times: deque[float] = deque()
+
+    def free_at(self, now: float) -> float:
+        """When the next event may happen (`now` or later)."""
+        while self._times and self._times[0] <= now - self.period:
+            self._times.popleft()
+        if len(self._times) < self.limit:
+            return now
+        return self._times[0] + self.period
+
+    def take(self, now: float) -> None:
+        self._times.append(now)
+
+
+class Limits(BaseRateLimiter[None]):
+    """The rate limiter python-telegram-bot calls for every Bot API request."""
+
+    def __init__(
+        self,
+        *,
+        per_second: float,
+        group_per_minute: int,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        # A rate like 30/s is kept as whole messages per second; a fractional one (0.5/s)
+        # as one message per 1/rate seconds.
+        if per_second >= 1:
+            self.overall = Window(round(per_second), 1.0)
+        else:
+            self.overall = Window(1, 1.0 / per_second)
+        self.group_per_minute = group_per_minute
+        self._groups: dict[object, Window] = {}
+        self._clock = clock
+        self._waiting: list[tuple[tuple[int, int], int, object | None, asyncio.Future[None]]] = []
+        self._arrival = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint in MESSAGE_METHODS:
+            await self.acquire(group=_group_of(data.get("chat_id")))
+        return await callback(*args, **kwargs)
+
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
+    def _free_at(self, group: object | None, now: float) -> float:
+        free = self.overall.free_at(now)
+        if group is not None:
+            window = self._groups.get(group)
+            if window is not None:
+                free = max(free, window.free_at(now))
+        return free
+
+    def _take(self, group: object | None, now: float) -> None:
+        self.overall.take(now)
+        if group is not None:
+            self._groups.setdefault(group, Window(self.group_per_minute, 60.0)).take(now)
+
+    async def acquire(self, *, group: object | None) -> None:
+        """Wait for this message's turn (into `group`, when it goes to one)."""
+        now = self._now()
+        if not self._waiting and self._free_at(group, now) <= now:
+            self._take(group, now)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (sending_rank.get(), next(self._arrival), group, future))
+        self._grant()
+        await future
+
+    def _grant(self) -> None:
+        """Let every waiting message whose turn has come go, best rank first."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        now = self._now()
+        waiting = sorted(self._waiting)
+        still = []
+        earliest: float | None = None
+        for item in waiting:
+            _rank, _arrival, group, future = item
+            if future.done():
+                continue
+            free = self._free_at(group, now)
+            if free <= now:
+                self._take(group, now)
+                future.set_result(None)
+            else:
+                still.append(item)
+                earliest = free if earliest is None else min(earliest, free)
+        heapq.heapify(still)
+        self._waiting = still
+        if earliest is not None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(max(earliest - now, 0.001), self._grant)
+
+
+def _group_of(chat_id: object) -> object | None:
+    """Group chats have negative ids (or an @username); private chats positive ids."""
+    if isinstance(chat_id, str):
+        return chat_id if not chat_id.lstrip("-").isdigit() else _group_of(int(chat_id))
+    if isinstance(chat_id, int) and chat_id < 0:
+        return chat_id
+    return None

@@ -1,0 +1,260 @@
+"""The outbox's sender: pays what committed units of work owe, many jobs at once, each
+lane in order, within Telegram's limits (`bot.runtime.limits`).
+
+Jobs a unit of work wrote are claimed in that same unit of work when they head their lane,
+and sent as soon as it commits (`dispatch`); when a job is done, the next job of its lane is
+claimed in the same short transaction and sent at once. The worker (`run`) sends what is
+left: jobs that waited their turn, retries, jobs written by `otbot visit` and the reminder
+scheduler, and jobs a process that died had claimed (a claim is a lease the living process
+renews every few seconds; with SQLite, one process only, every claim is released at start).
+
+Each job is one step of what is owed: a 429 waits `retry_after` in that lane, 5xx and
+network errors back off, and what Telegram refuses (400, 403) is dropped and logged. A send
+that timed out may or may not have arrived — Telegram has no idempotency key — so it is
+never sent again blindly: the sender's `on_uncertain` tells staff instead. No transaction
+is open and no lock held while a call is in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Callable, Collection, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.outbox import Call, Later, Owed, Record, Sender, owing
+from bot.runtime.limits import sending_rank
+from bot.store import outbox as store
+from bot.store.database import unit_of_work
+from bot.store.outbox import GROUP_LANES, Job
+
+log = logging.getLogger(__name__)
+
+#: A claim lasts this long unless renewed; a dead process's jobs are taken over after it.
+LEASE = timedelta(seconds=6)
+RENEW_EVERY = 2.0
+#: Jobs the worker keeps in flight: private chats, and the staff group (whose messages mostly
+#: wait for the group's minute anyway).
+PRIVATE_IN_FLIGHT = 64
+GROUP_IN_FLIGHT = 8
+#: How often the worker looks for due jobs besides being woken.
+TICK_SECONDS = 1.0
+#: The longest wait between tries of a job that meets server or network errors; such a job
+#: is tried until it goes through.
+MAX_BACKOFF = 300.0
+#: At a stop, jobs in flight get this long to finish.
+DRAIN_SECONDS = 5.0
+
+
+def process_name() -> str:
+    """A name for this process's claims: host, pid and a random part."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class Outbox:
+    def __init__(
+        self,
+        bot: Bot,
+        engine: Engine,
+        senders: dict[str, Sender],
+        *,
+        on_uncertain: Callable[[Connection, str, dict[str, Any]], None],
+        retry_base: float = 1.0,
+        only_process: bool = False,
+    ) -> None:
+        self.bot = bot
+        self.engine = engine
+        self.senders = senders
+        self.on_uncertain = on_uncertain
+        self.retry_base = retry_base
+        #: True with SQLite: no other process can hold a claim, so all are released at start.
+        self.only_process = only_process
+        self.name = process_name()
+        self._sending: dict[int, Job] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._renewing: asyncio.Future[None] | None = None
+
+    # -- what a unit of work owes ------------------------------------------------------
+
+    def claim_owed(self, db: Connection, owed: Owed, lanes: Collection[str] = ()) -> list[Job]:
+        """In the unit of work that wrote them: claim the heads of the lanes it wrote into."""
+        return store.claim_heads(
+            db, owner=self.name, lease=LEASE, lanes=owed.lanes.union(lanes), limit=1000
+        )
+
+    def dispatch(self, jobs: list[Job], calls: list[Call]) -> None:
+        """After the commit: send the claimed jobs and make the calls, each as its own task."""
+        for call in calls:
+            self._spawn(self._call(call))
+        for job in jobs:
+            self._sending[job.id] = job
+            self._spawn(self._send(job))
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _call(self, call: Call) -> None:
+        try:
+            await call(self.bot)
+        except (BadRequest, Forbidden, NetworkError) as exc:
+            log.info("a call after a commit failed: %s", exc.message)
+        except Exception:
+            log.exception("a call after a commit failed")
+
+    # -- one job -----------------------------------------------------------------------
+
+    async def _send(self, job: Job) -> None:
+        token = sending_rank.set((job.priority, job.id))
+        try:
+            record = await self.senders[job.kind](self.bot, job.payload)
+        except Later as exc:
+            self._settle(job, retry=exc.seconds, count_try=False)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            log.info("outbox job %s (%s): asked to wait %.0f s", job.id, job.kind, seconds)
+            self._settle(job, retry=seconds, count_try=False)
+        except TimedOut:
+            log.warning("outbox job %s (%s) timed out: delivery uncertain", job.id, job.kind)
+            self._settle(job, record=lambda db: self.on_uncertain(db, job.kind, job.payload))
+        except (Forbidden, BadRequest) as exc:
+            log.error("outbox job %s (%s) refused, dropped: %s", job.id, job.kind, exc.message)
+            self._settle(job)
+        except NetworkError as exc:
+            log.warning(
+                "outbox job %s (%s) failed, try %d: %s",
+                job.id,
+                job.kind,
+                job.attempts,
+                exc.message,
+            )
+            self._settle(job, retry=self._backoff(job))
+        except Exception:
+            log.exception("outbox job %s (%s) failed, try %d", job.id, job.kind, job.attempts)
+            self._settle(job, retry=self._backoff(job))
+        else:
+            self._settle(job, record=record)
+        finally:
+            sending_rank.reset(token)
+
+    def _backoff(self, job: Job) -> float:
+        return min(MAX_BACKOFF, self.retry_base * 2.0 ** min(job.attempts - 1, 20))
+
+    def _settle(
+        self,
+        job: Job,
+        *,
+        record: Record | None = None,
+        retry: float | None = None,
+        count_try: bool = True,
+    ) -> None:
+        """Finish the job (or put it back for later) and take its lane's next job."""
+        self._sending.pop(job.id, None)
+        try:
+            with owing() as owed, unit_of_work(self.engine) as db:
+                if retry is None:
+                    store.finish(db, job, owner=self.name)
+                    if record is not None:
+                        record(db)
+                    lanes = {job.lane}
+                else:
+                    store.retry_later(db, job, owner=self.name, seconds=retry, count_try=count_try)
+                    lanes = set()
+                jobs = self.claim_owed(db, owed, lanes)
+        except Exception:
+            log.exception("outbox job %s (%s) could not be settled", job.id, job.kind)
+            return
+        self.dispatch(jobs, owed.calls)
+        if retry is not None:
+            asyncio.get_running_loop().call_later(retry, self._wake.set)
+
+    # -- the worker --------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Something was written outside a unit of work that sends (the scheduler's
+        reminders): look for due jobs now."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send what is due until `stop` is set; then let jobs in flight finish."""
+        if self.only_process:
+            with unit_of_work(self.engine) as db:
+                released = store.release_claims(db)
+            if released:
+                log.info("took over %d jobs an earlier run had claimed", released)
+        self._renewing = asyncio.ensure_future(self._renew(stop))
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                self._claim_due()
+            except Exception:
+                log.exception("claiming due outbox jobs failed; trying again")
+            waker = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                {waker, stopper}, timeout=TICK_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            waker.cancel()
+            stopper.cancel()
+
+    def _claim_due(self) -> None:
+        in_group = sum(1 for job in self._sending.values() if job.lane.startswith(GROUP_LANES))
+        in_private = len(self._sending) - in_group
+        with unit_of_work(self.engine) as db:
+            jobs = store.claim_heads(
+                db, owner=self.name, lease=LEASE, group=False, limit=PRIVATE_IN_FLIGHT - in_private
+            )
+            jobs += store.claim_heads(
+                db, owner=self.name, lease=LEASE, group=True, limit=GROUP_IN_FLIGHT - in_group
+            )
+        self.dispatch(jobs, [])
+
+    async def _renew(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=RENEW_EVERY)
+            try:
+                with unit_of_work(self.engine) as db:
+                    store.renew_claims(db, owner=self.name, ids=list(self._sending), lease=LEASE)
+            except Exception:
+                log.exception("renewing the outbox claims failed")
+
+    async def close(self) -> None:
+        """At a stop, once no update is being handled: let the jobs in flight finish; what
+        cannot is released for the next start."""
+        if self._renewing is not None:
+            self._renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewing
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
+        for task in set(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=1.0)
+        try:
+            with unit_of_work(self.engine) as db:
+                store.release_claims(db, owner=self.name)
+        except Exception:
+            log.exception("releasing the outbox claims failed")
+
+    # -- for tests and health ----------------------------------------------------------
+
+    def settled(self, *, within: float = 3.0) -> bool:
+        """Nothing in flight, and nothing due now or within `within` seconds."""
+        if self._tasks:
+            return False
+        with unit_of_work(self.engine) as db:
+            return store.due_soon(db, within=timedelta(seconds=within)) == 0

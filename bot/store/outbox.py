@@ -1,0 +1,158 @@
+"""The outbox table's named queries: record what is owed, claim lane heads, finish, retry.
+
+A lane is a private chat or one topic of the staff group; its jobs go strictly in order,
+so only the head (lowest id) of a lane may be claimed. A claim names its process and
+lasts until `not_before`, a lease its process renews while it lives; a claim left by a
+process that died is taken over once the lease ends (or at once, with `release_claims`, when
+only one process can be running).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+
+from bot.store.models import OutboxJob, utcnow
+
+_jobs = OutboxJob.__table__  # type: ignore[attr-defined]
+
+#: Lanes of the staff group start with these; the rest are private chats.
+GROUP_LANES = ("case:", "staff:")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    lane: str
+    payload: dict[str, Any]
+    attempts: int
+    priority: int
+
+
+def record(
+    db: Connection, kind: str, jobs: Iterable[tuple[str, dict[str, Any]]], *, priority: int
+) -> None:
+    """Insert jobs of a kind, each `(lane, payload)`, due now and unclaimed, in one statement."""
+    now = utcnow()
+    rows = [
+        {
+            "kind": kind,
+            "lane": lane,
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "attempts": 0,
+            "priority": priority,
+            "not_before": now,
+            "created_at": now,
+        }
+        for lane, payload in jobs
+    ]
+    if rows:
+        db.execute(insert(_jobs), rows)
+
+
+def _heads() -> Any:
+    return select(func.min(_jobs.c.id)).group_by(_jobs.c.lane)
+
+
+def claim_heads(
+    db: Connection,
+    *,
+    owner: str,
+    lease: timedelta,
+    lanes: Collection[str] | None = None,
+    group: bool | None = None,
+    limit: int = 64,
+    now: datetime | None = None,
+) -> list[Job]:
+    """Claim the due, unclaimed heads of lanes (of `lanes` when given; of the staff group's
+    lanes or the others when `group` says), answers before reminders, oldest first."""
+    if limit <= 0 or (lanes is not None and not lanes):
+        return []
+    now = now or utcnow()
+    heads = _heads()
+    if lanes is not None:
+        heads = heads.where(_jobs.c.lane.in_(sorted(lanes)))
+    query = select(_jobs.c.id).where(_jobs.c.id.in_(heads), _jobs.c.not_before <= now)
+    if group is not None:
+        in_group = or_(*(_jobs.c.lane.startswith(prefix) for prefix in GROUP_LANES))
+        query = query.where(in_group if group else ~in_group)
+    ids = db.execute(query.order_by(_jobs.c.priority, _jobs.c.id).limit(limit)).scalars().all()
+    if not ids:
+        return []
+    rows = db.execute(
+        update(_jobs)
+        .where(_jobs.c.id.in_(ids), _jobs.c.not_before <= now)
+        .values(claimed_by=owner, not_before=now + lease, attempts=_jobs.c.attempts + 1)
+        .returning(
+            _jobs.c.id,
+            _jobs.c.kind,
+            _jobs.c.lane,
+            _jobs.c.payload,
+            _jobs.c.attempts,
+            _jobs.c.priority,
+        )
+    ).all()
+    jobs = [
+        Job(row.id, row.kind, row.lane, json.loads(row.payload), row.attempts, row.priority)
+        for row in rows
+    ]
+    return sorted(jobs, key=lambda job: (job.priority, job.id))
+
+
+def finish(db: Connection, job: Job, *, owner: str) -> None:
+    """The job is done (sent, or refused for good): it is deleted."""
+    db.execute(delete(_jobs).where(_jobs.c.id == job.id, _jobs.c.claimed_by == owner))
+
+
+def retry_later(
+    db: Connection, job: Job, *, owner: str, seconds: float, count_try: bool = True
+) -> None:
+    """Release the claim; the job is due again after `seconds` (its lane waits for it)."""
+    db.execute(
+        update(_jobs)
+        .where(_jobs.c.id == job.id, _jobs.c.claimed_by == owner)
+        .values(
+            claimed_by=None,
+            not_before=utcnow() + timedelta(seconds=seconds),
+            attempts=job.attempts if count_try else job.attempts - 1,
+        )
+    )
+
+
+def renew_claims(db: Connection, *, owner: str, ids: Collection[int], lease: timedelta) -> None:
+    """Extend the lease of the jobs this process is sending."""
+    if ids:
+        db.execute(
+            update(_jobs)
+            .where(_jobs.c.claimed_by == owner, _jobs.c.id.in_(sorted(ids)))
+            .values(not_before=utcnow() + lease)
+        )
+
+
+def release_claims(db: Connection, *, owner: str | None = None) -> int:
+    """Release the claims of `owner` (at its stop), or every claim (at start, when this is
+    the only process that can send)."""
+    held = _jobs.c.claimed_by.is_not(None) if owner is None else _jobs.c.claimed_by == owner
+    result = db.execute(update(_jobs).where(held).values(claimed_by=None, not_before=utcnow()))
+    return result.rowcount or 0
+
+
+def due_soon(db: Connection, *, within: timedelta) -> int:
+    """Jobs due now or within `within`, claimed or not (what "settled" waits for)."""
+    return int(
+        db.execute(
+            select(func.count())
+            .select_from(_jobs)
+            .where(or_(_jobs.c.not_before <= utcnow() + within, _jobs.c.claimed_by.is_not(None)))
+        ).scalar_one()
+    )
+
+
+def count(db: Connection) -> int:
+    return int(db.execute(select(func.count()).select_from(_jobs)).scalar_one())
