@@ -14,15 +14,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from telegram import Update
 
+from bot import dialogs
 from bot.app import build_application
 from bot.config import Settings, SettingsError
-from bot.i18n import load_translators
-from bot import dialogs
 from bot.dialogs.base import Command, DialogContext, Event, Reply
+from bot.i18n import load_translators
+from bot.runner import serve
 from bot.runtime.intake import Intake
 from bot.runtime.sending import Outbox
 from bot.screens import SCREEN, send_screen
-from bot.runner import serve
 from bot.services import Services
 from bot.store.database import make_engine, migrate
 from bot.store.models import ProcessedUpdate
