@@ -41,6 +41,26 @@ app.add_typer(visit_app, name="visit")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from bot import __version__
+
+        typer.echo(f"otbot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """otbot: the Telegram bot of Helsinki's paediatric occupational therapy."""
+
+
 @app.command()
 def run() -> None:
     """Serve the bot: long-poll the Bot API until stopped (SIGTERM or Ctrl+C)."""
