@@ -16,7 +16,7 @@ import typer
 from bot.config import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
     from bot.cases import IssuedCode
     from bot.services import Services
@@ -32,6 +32,9 @@ i18n_app = typer.Typer(help="Keep the translation catalogs in locales/.", no_arg
 app.add_typer(i18n_app, name="i18n")
 case_app = typer.Typer(help="Open, list and close cases; make link codes.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
+
+db_app = typer.Typer(help="Migrate, check and back up the case store.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 visit_app = typer.Typer(
     help="Book, list and cancel visits; import a day's bookings.", no_args_is_help=True
@@ -62,7 +65,16 @@ def _main(
 
 
 @app.command()
-def run() -> None:
+def run(
+    no_migrate: Annotated[
+        bool,
+        typer.Option(
+            "--no-migrate",
+            help="Do not migrate the store; refuse to start unless it is current "
+            "(run `otbot db upgrade` first).",
+        ),
+    ] = False,
+) -> None:
     """Serve the bot: long-poll the Bot API until stopped (SIGTERM or Ctrl+C)."""
     from bot.runner import serve
 
@@ -70,11 +82,72 @@ def run() -> None:
     try:
         settings.require_token()
         configure_logging(settings)
+        _ready_store(settings, migrate=not no_migrate)
         asyncio.run(serve(settings))
     except SettingsError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         pass
+
+
+def _ready_store(settings: Settings, *, migrate: bool) -> None:
+    """Before serving: the store answers (waited for) and is migrated, or is current when
+    migrating is left to `otbot db upgrade`. Exit 2 for a URL that cannot work, 1 else."""
+    from bot.store.database import schema_status
+
+    with _opened(settings, migrate=migrate) as engine:
+        if not migrate:
+            status = schema_status(engine)
+            if not status.up_to_date:
+                _fail(f"{status}: run `otbot db upgrade` first", status=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the store's schema to this version (one process at a time)."""
+    from bot.store.database import schema_status
+
+    with _opened(_settings(), migrate=True) as engine:
+        typer.echo(f"the store is current (revision {schema_status(engine).head})")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Exit 0 when the store's schema is this version's, 1 when it is behind (or unknown),
+    2 when the store cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.database import schema_status
+
+    with _opened(_settings(), migrate=False) as engine:
+        try:
+            status = schema_status(engine)
+        except SQLAlchemyError as exc:
+            _fail(f"cannot read the store's revision: {str(exc).splitlines()[0]}")
+    if not status.up_to_date:
+        _fail(f"{status}: run `otbot db upgrade`", status=1)
+    typer.echo(f"the store is current (revision {status.head})")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="A new file for the copy.")],
+) -> None:
+    """Copy a SQLite store to FILE while the bot runs (SQLite's online backup).
+    PostgreSQL is backed up with pg_dump."""
+    from bot.cases import secret_path
+    from bot.store.database import StoreError, backup_sqlite
+
+    settings = _settings()
+    with _opened(settings, migrate=False) as engine:
+        try:
+            backup_sqlite(engine, file)
+        except StoreError as exc:
+            _fail(str(exc))
+    typer.echo(f"copied the store to {file}")
+    if settings.secret is None:
+        secret = secret_path(settings.database_url)
+        typer.echo(f"keep {secret} with it: the link codes need that secret")
 
 
 @case_app.command("new")
@@ -297,23 +370,37 @@ def diagram() -> None:
 
 
 @contextmanager
+def _opened(settings: Settings, *, migrate: bool) -> Iterator[Engine]:
+    """The store, waited for and migrated if asked; a URL that cannot work is one line and
+    exit status 2, a server that did not answer in time exit status 1."""
+    from bot.store.database import StoreError, StoreUnavailableError, open_store
+
+    try:
+        engine = open_store(settings, migrate=migrate)
+    except StoreError as exc:
+        _fail(str(exc))
+    except StoreUnavailableError as exc:
+        _fail(str(exc), status=1)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def _store() -> Iterator[Connection]:
     """One unit of work on the migrated store; a refused case or visit operation is one
     line and exit status 1."""
     from bot.cases import CaseError
-    from bot.store.database import make_engine, migrate, unit_of_work
+    from bot.store.database import unit_of_work
     from bot.visits import BookingError
 
-    engine = make_engine(_settings().database_url)
-    try:
-        migrate(engine)
-        with unit_of_work(engine) as db:
-            yield db
-    except (CaseError, BookingError) as exc:
-        print(f"otbot: {exc}", file=sys.stderr)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+    with _opened(_settings(), migrate=True) as engine:
+        try:
+            with unit_of_work(engine) as db:
+                yield db
+        except (CaseError, BookingError) as exc:
+            _fail(str(exc), status=1)
 
 
 @contextmanager
@@ -370,9 +457,9 @@ def _settings() -> Settings:
         _fail(str(exc))
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, *, status: int = 2) -> NoReturn:
     print(f"otbot: {message}", file=sys.stderr)
-    raise typer.Exit(2)
+    raise typer.Exit(status)
 
 
 class _RedactToken(logging.Filter):
