@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -477,12 +478,38 @@ class _RedactToken(logging.Filter):
         return True
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message, and the
+    exception's traceback if any; the token never appears."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self.token = token
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        line = json.dumps(entry, ensure_ascii=False)
+        return line.replace(self.token, "<token>") if self.token else line
+
+
 def configure_logging(settings: Settings) -> None:
-    """Log lines to stderr without tokens or message texts (httpx would log the token's URL)."""
+    """Log to stderr without tokens or message texts (httpx would log the token's URL): a
+    line per event, or a JSON object per line with OTBOT_LOG_FORMAT=json."""
+    token = settings.token.get_secret_value() if settings.token is not None else None
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    if settings.token is not None:
-        handler.addFilter(_RedactToken(settings.token.get_secret_value()))
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLines(token))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if token:
+        handler.addFilter(_RedactToken(token))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     quiet_libraries()
 

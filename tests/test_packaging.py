@@ -149,3 +149,19 @@ def test_the_constraints_pin_every_dependency() -> None:
     }
     declared = {_requirement_name(r) for r in PYPROJECT["project"]["dependencies"]}
     assert declared - pinned == set()
+
+
+def test_the_systemd_unit_runs_unprivileged_restarts_and_is_hardened() -> None:
+    unit = (ROOT / "deploy" / "otbot.service").read_text()
+    settings = {line.split("=", 1)[0] for line in unit.splitlines() if "=" in line}
+    assert "User=otbot" in unit
+    assert "Restart=on-failure" in unit
+    assert "RestartPreventExitStatus=2" in unit, "a setting that cannot work is not retried"
+    assert {"NoNewPrivileges", "ProtectSystem", "PrivateTmp", "CapabilityBoundingSet"} <= settings
+
+
+def test_the_proxy_snippet_exposes_the_webhook_path_only() -> None:
+    snippet = (ROOT / "deploy" / "nginx-otbot.conf").read_text()
+    proxied = [line for line in snippet.splitlines() if line.strip().startswith("location")]
+    assert sum("proxy_pass" in line for line in snippet.splitlines()) == 1
+    assert all("metrics" not in line or "404" in line for line in proxied)
