@@ -77,11 +77,13 @@ def run(
     ] = False,
 ) -> None:
     """Serve the bot: long-poll the Bot API until stopped (SIGTERM or Ctrl+C)."""
+    from bot.cases import check_secret_setting
     from bot.runner import serve
 
     settings = _settings()
     try:
         settings.require_token()
+        check_secret_setting(settings)
         configure_logging(settings)
         _ready_store(settings, migrate=not no_migrate)
         asyncio.run(serve(settings))
@@ -423,16 +425,26 @@ def _visit_line(visit: VisitRow, services: Services) -> str:
 def _print_code(
     make: Callable[[Connection, bytes, int], IssuedCode], *, as_json: bool, qr: Path | None
 ) -> None:
-    from bot.cases import load_secret
+    from bot.cases import check_secret_setting, load_secret
     from bot.runner import BOT_USERNAME_KEY
     from bot.store import queries
 
     settings = _settings()
+    try:
+        check_secret_setting(settings)
+    except SettingsError as exc:
+        _fail(str(exc))
+    username = settings.bot_username
+    if not username:
+        with _store() as db:
+            username = queries.remembered(db, key=BOT_USERNAME_KEY)
+    asked = None if username else _ask_username(settings)  # never inside a transaction
     with _store() as db:
-        username = settings.bot_username or queries.remembered(db, key=BOT_USERNAME_KEY)
-        if not username:
-            _fail("OTBOT_BOT_USERNAME is not set and the bot has not run yet to learn it")
+        if asked:
+            username = asked
+            queries.remember(db, key=BOT_USERNAME_KEY, value=asked)
         issued = make(db, load_secret(settings), settings.link_code_days)
+    assert username is not None
     link = issued.link(username.lstrip("@"))
     if qr is not None:
         import segno
@@ -449,6 +461,27 @@ def _print_code(
     else:
         for key, value in values.items():
             typer.echo(f"{key}: {value}")
+
+
+def _ask_username(settings: Settings) -> str:
+    """The bot's @username from the Bot API (getMe), for links before the bot has run."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
+    if settings.token is None:
+        _fail("set OTBOT_BOT_USERNAME (the bot's @username) or OTBOT_TOKEN to ask Telegram")
+
+    async def ask() -> str:
+        bot = Bot(settings.require_token(), base_url=f"{settings.api_url}/bot")
+        async with bot:
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except InvalidToken:
+        _fail("the Bot API refused OTBOT_TOKEN; set OTBOT_BOT_USERNAME or fix the token")
+    except TelegramError as exc:
+        _fail(f"cannot ask the Bot API for the bot's username ({exc}); set OTBOT_BOT_USERNAME")
 
 
 def _settings() -> Settings:

@@ -119,3 +119,17 @@ async def test_json_logs_are_one_object_a_line_without_personal_data(
     assert TOKEN not in stderr
     assert "Eetu-Kalervo" not in stderr
     assert "010120A123D" not in stderr
+
+
+async def test_a_first_case_before_the_bot_ever_ran_asks_telegram_for_the_username(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    env = {"OTBOT_TOKEN": TOKEN, "OTBOT_API_URL": standin.url}
+    process = await otbot("case", "new", "--label", "Eetu 4 kk", env=env, cwd=tmp_path)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert f"https://t.me/{standin.bot_username}?start=" in stdout.decode()
+    assert len(standin.calls_to("getMe")) == 1
+    again = await otbot("case", "new", "--label", "Aino", env=env, cwd=tmp_path)
+    await asyncio.wait_for(again.communicate(), timeout=30)
+    assert len(standin.calls_to("getMe")) == 1, "the username is remembered"

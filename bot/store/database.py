@@ -155,10 +155,16 @@ def migrate(engine: Engine) -> None:
     then find nothing left to do."""
     config = _alembic_config()
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        hold_until_commit(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def hold_until_commit(db: Connection, key: int) -> None:
+    """On PostgreSQL, wait for and hold a lock named by `key` until the transaction ends, so
+    processes doing the same thing take turns. SQLite has one writer at a time already."""
+    if db.dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 #: `migrate` under a name `open_store`'s keyword does not hide.
