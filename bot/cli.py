@@ -79,6 +79,7 @@ def run(
     """Serve the bot: long-poll the Bot API until stopped (SIGTERM or Ctrl+C)."""
     from bot.cases import check_secret_setting
     from bot.runner import serve
+    from bot.store.database import StoreError, StoreUnavailableError
 
     settings = _settings()
     try:
@@ -87,8 +88,10 @@ def run(
         configure_logging(settings)
         _ready_store(settings, migrate=not no_migrate)
         asyncio.run(serve(settings))
-    except SettingsError as exc:
+    except (SettingsError, StoreError) as exc:
         _fail(str(exc))
+    except StoreUnavailableError as exc:
+        _fail(str(exc), status=1)
     except KeyboardInterrupt:
         pass
 
