@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs otbot into .venv (first time, or when pyproject.toml changed) and runs the bot.
+# Installs otbot into .venv (first time, or when pyproject.toml or constraints.txt changed)
+# and runs the bot.
 # Settings come from the environment and from .env in this folder (at least OTBOT_TOKEN).
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -x .venv/bin/otbot ] || [ pyproject.toml -nt .venv/.installed ]; then
+if [ ! -x .venv/bin/otbot ] || [ pyproject.toml -nt .venv/.installed ] \
+  || [ constraints.txt -nt .venv/.installed ]; then
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[postgres]'
+  .venv/bin/python -m pip install -q -c constraints.txt -e '.[postgres]'
   touch .venv/.installed
 fi
 exec .venv/bin/otbot run "$@"

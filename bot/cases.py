@@ -21,7 +21,8 @@ from sqlalchemy import Connection, func
 from sqlmodel import Session, col, select
 from stdnum.fi import hetu
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
+from bot.store.database import hold_until_commit
 from bot.store.models import Case, Guardian, LinkCode, utcnow
 
 TYPED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -29,6 +30,8 @@ TYPED_LENGTH = 8
 LINK_BYTES = 24  # 32 characters of A-Za-z0-9_- : a deep link takes up to 64
 LABEL_LENGTH = 64
 SECRET_FILE = "otbot.secret"
+#: The PostgreSQL advisory lock under which a case takes the next reference number.
+REFERENCE_LOCK = 0x07B07002
 #: Anything shaped like a Finnish personal identity code, whatever its check character.
 _IDENTITY_CODE = re.compile(r"\d{6}\s*[-+A-FU-Y]\s*\d{3}[0-9A-Y]", re.IGNORECASE)
 
@@ -71,6 +74,16 @@ def load_secret(settings: Settings) -> bytes:
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip().encode()
+
+
+def check_secret_setting(settings: Settings) -> None:
+    """With a database server, every process must share one secret: OTBOT_SECRET, never a
+    file in whatever folder a process happens to start in."""
+    if settings.secret is None and not settings.database_url.startswith("sqlite"):
+        raise SettingsError(
+            "OTBOT_SECRET is not set: with a database server every process needs the same "
+            "secret (for example `python3 -c 'import secrets; print(secrets.token_hex(32))'`)"
+        )
 
 
 def secret_path(database_url: str) -> Path:
@@ -169,6 +182,8 @@ def _find(session: Session, reference: str) -> Case:
 
 
 def _next_reference(session: Session, now: datetime) -> str:
+    """The year's next number; cases opened at once take turns (a lock until the commit)."""
+    hold_until_commit(session.connection(), REFERENCE_LOCK)
     prefix = f"OT-{now.year}-"
     latest = session.exec(
         select(func.max(Case.reference)).where(col(Case.reference).startswith(prefix))

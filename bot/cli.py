@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -16,7 +17,7 @@ import typer
 from bot.config import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
     from bot.cases import IssuedCode
     from bot.services import Services
@@ -33,6 +34,9 @@ app.add_typer(i18n_app, name="i18n")
 case_app = typer.Typer(help="Open, list and close cases; make link codes.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
 
+db_app = typer.Typer(help="Migrate, check and back up the case store.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
 visit_app = typer.Typer(
     help="Book, list and cancel visits; import a day's bookings.", no_args_is_help=True
 )
@@ -41,20 +45,115 @@ app.add_typer(visit_app, name="visit")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from bot import __version__
+
+        typer.echo(f"otbot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """otbot: the Telegram bot of Helsinki's paediatric occupational therapy."""
+
+
 @app.command()
-def run() -> None:
+def run(
+    no_migrate: Annotated[
+        bool,
+        typer.Option(
+            "--no-migrate",
+            help="Do not migrate the store; refuse to start unless it is current "
+            "(run `otbot db upgrade` first).",
+        ),
+    ] = False,
+) -> None:
     """Serve the bot: long-poll the Bot API until stopped (SIGTERM or Ctrl+C)."""
+    from bot.cases import check_secret_setting
     from bot.runner import serve
+    from bot.store.database import StoreError, StoreUnavailableError
 
     settings = _settings()
     try:
         settings.require_token()
+        check_secret_setting(settings)
         configure_logging(settings)
+        _ready_store(settings, migrate=not no_migrate)
         asyncio.run(serve(settings))
-    except SettingsError as exc:
+    except (SettingsError, StoreError) as exc:
         _fail(str(exc))
+    except StoreUnavailableError as exc:
+        _fail(str(exc), status=1)
     except KeyboardInterrupt:
         pass
+
+
+def _ready_store(settings: Settings, *, migrate: bool) -> None:
+    """Before serving: the store answers (waited for) and is migrated, or is current when
+    migrating is left to `otbot db upgrade`. Exit 2 for a URL that cannot work, 1 else."""
+    from bot.store.database import schema_status
+
+    with _opened(settings, migrate=migrate) as engine:
+        if not migrate:
+            status = schema_status(engine)
+            if not status.up_to_date:
+                _fail(f"{status}: run `otbot db upgrade` first", status=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the store's schema to this version (one process at a time)."""
+    from bot.store.database import schema_status
+
+    with _opened(_settings(), migrate=True) as engine:
+        typer.echo(f"the store is current (revision {schema_status(engine).head})")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Exit 0 when the store's schema is this version's, 1 when it is behind (or unknown),
+    2 when the store cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.database import schema_status
+
+    with _opened(_settings(), migrate=False) as engine:
+        try:
+            status = schema_status(engine)
+        except SQLAlchemyError as exc:
+            _fail(f"cannot read the store's revision: {str(exc).splitlines()[0]}")
+    if not status.up_to_date:
+        _fail(f"{status}: run `otbot db upgrade`", status=1)
+    typer.echo(f"the store is current (revision {status.head})")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="A new file for the copy.")],
+) -> None:
+    """Copy a SQLite store to FILE while the bot runs (SQLite's online backup).
+    PostgreSQL is backed up with pg_dump."""
+    from bot.cases import secret_path
+    from bot.store.database import StoreError, backup_sqlite
+
+    settings = _settings()
+    with _opened(settings, migrate=False) as engine:
+        try:
+            backup_sqlite(engine, file)
+        except StoreError as exc:
+            _fail(str(exc))
+    typer.echo(f"copied the store to {file}")
+    if settings.secret is None:
+        secret = secret_path(settings.database_url)
+        typer.echo(f"keep {secret} with it: the link codes need that secret")
 
 
 @case_app.command("new")
@@ -277,23 +376,37 @@ def diagram() -> None:
 
 
 @contextmanager
+def _opened(settings: Settings, *, migrate: bool) -> Iterator[Engine]:
+    """The store, waited for and migrated if asked; a URL that cannot work is one line and
+    exit status 2, a server that did not answer in time exit status 1."""
+    from bot.store.database import StoreError, StoreUnavailableError, open_store
+
+    try:
+        engine = open_store(settings, migrate=migrate)
+    except StoreError as exc:
+        _fail(str(exc))
+    except StoreUnavailableError as exc:
+        _fail(str(exc), status=1)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def _store() -> Iterator[Connection]:
     """One unit of work on the migrated store; a refused case or visit operation is one
     line and exit status 1."""
     from bot.cases import CaseError
-    from bot.store.database import make_engine, migrate, unit_of_work
+    from bot.store.database import unit_of_work
     from bot.visits import BookingError
 
-    engine = make_engine(_settings().database_url)
-    try:
-        migrate(engine)
-        with unit_of_work(engine) as db:
-            yield db
-    except (CaseError, BookingError) as exc:
-        print(f"otbot: {exc}", file=sys.stderr)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+    with _opened(_settings(), migrate=True) as engine:
+        try:
+            with unit_of_work(engine) as db:
+                yield db
+        except (CaseError, BookingError) as exc:
+            _fail(str(exc), status=1)
 
 
 @contextmanager
@@ -315,16 +428,26 @@ def _visit_line(visit: VisitRow, services: Services) -> str:
 def _print_code(
     make: Callable[[Connection, bytes, int], IssuedCode], *, as_json: bool, qr: Path | None
 ) -> None:
-    from bot.cases import load_secret
+    from bot.cases import check_secret_setting, load_secret
     from bot.runner import BOT_USERNAME_KEY
     from bot.store import queries
 
     settings = _settings()
+    try:
+        check_secret_setting(settings)
+    except SettingsError as exc:
+        _fail(str(exc))
+    username = settings.bot_username
+    if not username:
+        with _store() as db:
+            username = queries.remembered(db, key=BOT_USERNAME_KEY)
+    asked = None if username else _ask_username(settings)  # never inside a transaction
     with _store() as db:
-        username = settings.bot_username or queries.remembered(db, key=BOT_USERNAME_KEY)
-        if not username:
-            _fail("OTBOT_BOT_USERNAME is not set and the bot has not run yet to learn it")
+        if asked:
+            username = asked
+            queries.remember(db, key=BOT_USERNAME_KEY, value=asked)
         issued = make(db, load_secret(settings), settings.link_code_days)
+    assert username is not None
     link = issued.link(username.lstrip("@"))
     if qr is not None:
         import segno
@@ -343,6 +466,27 @@ def _print_code(
             typer.echo(f"{key}: {value}")
 
 
+def _ask_username(settings: Settings) -> str:
+    """The bot's @username from the Bot API (getMe), for links before the bot has run."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
+    if settings.token is None:
+        _fail("set OTBOT_BOT_USERNAME (the bot's @username) or OTBOT_TOKEN to ask Telegram")
+
+    async def ask() -> str:
+        bot = Bot(settings.require_token(), base_url=f"{settings.api_url}/bot")
+        async with bot:
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except InvalidToken:
+        _fail("the Bot API refused OTBOT_TOKEN; set OTBOT_BOT_USERNAME or fix the token")
+    except TelegramError as exc:
+        _fail(f"cannot ask the Bot API for the bot's username ({exc}); set OTBOT_BOT_USERNAME")
+
+
 def _settings() -> Settings:
     try:
         return load_settings()
@@ -350,9 +494,9 @@ def _settings() -> Settings:
         _fail(str(exc))
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, *, status: int = 2) -> NoReturn:
     print(f"otbot: {message}", file=sys.stderr)
-    raise typer.Exit(2)
+    raise typer.Exit(status)
 
 
 class _RedactToken(logging.Filter):
@@ -370,12 +514,38 @@ class _RedactToken(logging.Filter):
         return True
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message, and the
+    exception's traceback if any; the token never appears."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self.token = token
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        line = json.dumps(entry, ensure_ascii=False)
+        return line.replace(self.token, "<token>") if self.token else line
+
+
 def configure_logging(settings: Settings) -> None:
-    """Log lines to stderr without tokens or message texts (httpx would log the token's URL)."""
+    """Log to stderr without tokens or message texts (httpx would log the token's URL): a
+    line per event, or a JSON object per line with OTBOT_LOG_FORMAT=json."""
+    token = settings.token.get_secret_value() if settings.token is not None else None
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    if settings.token is not None:
-        handler.addFilter(_RedactToken(settings.token.get_secret_value()))
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLines(token))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if token:
+        handler.addFilter(_RedactToken(token))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     quiet_libraries()
 

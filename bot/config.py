@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(Exception):
@@ -29,10 +30,12 @@ class Settings(BaseSettings):
     token: SecretStr | None = None
     api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite:///otbot.sqlite3"
+    database_wait: float = Field(default=60.0, ge=0, le=3600)
     staff_chat_id: int | None = None
     timezone: str = "Europe/Helsinki"
     bot_username: str | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
     privacy_url: str = "https://www.hel.fi"
     poll_timeout: int = Field(default=30, ge=0, le=50)
     secret: SecretStr | None = None
@@ -101,6 +104,13 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format_known(cls, value: str) -> str:
+        if value.lower() not in LOG_FORMATS:
+            raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
+        return value.lower()
 
     @field_validator("staff_chat_id", "token", "bot_username", "secret", mode="before")
     @classmethod

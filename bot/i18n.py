@@ -1,12 +1,14 @@
 """Translations from the gettext catalogs in `locales/`, language choice and Babel formatting.
 
 The catalogs are read from the `.po` files at start (`babel.messages.pofile.read_po`), so there
-is no compile step and no stale `.mo` file. English is the source language.
+is no compile step and no stale `.mo` file. English is the source language. In a checkout they
+are `locales/` beside the package; an installed wheel carries them as `bot/locales/`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,8 +24,21 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 #: Babel's Finland locales: 24-hour clock, "9.30".
 BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_FI"}
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "bot"
+
+log = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def find_locales(package_dir: Path = PACKAGE_DIR) -> Path:
+    """The catalogs' folder: inside the installed package, else the checkout's `locales/`."""
+    installed = package_dir / "locales"
+    if (installed / f"{DOMAIN}.pot").exists():
+        return installed
+    return package_dir.parent / "locales"
+
+
+LOCALES_DIR = find_locales()
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
@@ -115,6 +130,7 @@ def load_translators(locales_dir: Path = LOCALES_DIR) -> dict[str, Translator]:
     for language in LANGUAGES:
         path = catalog_path(language, locales_dir)
         if not path.exists():
+            log.error("catalog missing: %s (its texts are shown in English)", path)
             translators[language] = Translator(language)
             continue
         catalog = read_catalog(path, BABEL_LOCALES[language])

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from conftest import fresh_postgres
 from typer.testing import CliRunner
 
-from bot.cases import TYPED_ALPHABET
+from bot.cases import TYPED_ALPHABET, open_case
 from bot.cli import app
 from bot.runner import BOT_USERNAME_KEY
 from bot.store import queries
@@ -121,3 +124,39 @@ def test_the_username_the_bot_learnt_from_telegram_is_used() -> None:
     code, out, _ = otbot("case", "new", "--label", "Aino", env={})
     assert code == 0
     assert fields(out)["link"].startswith("https://t.me/learnt_bot?start=")
+
+
+def test_a_database_server_needs_one_secret_for_every_process(tmp_path: Path) -> None:
+    env = {**USERNAME, "OTBOT_DATABASE_URL": fresh_postgres()}
+    code, _, err = otbot("case", "new", "--label", "Aino", env=env)
+    assert code == 2
+    assert "OTBOT_SECRET" in err
+    assert not (tmp_path / "otbot.secret").exists(), "never a file in the working directory"
+    code, _, err = otbot("run", env={**env, "OTBOT_TOKEN": "123:abc"})
+    assert code == 2
+    assert "OTBOT_SECRET" in err
+
+
+def test_cases_opened_at_once_get_distinct_references_on_postgresql() -> None:
+    engine = make_engine(fresh_postgres())
+    migrate(engine)
+    references: list[str] = []
+    failures: list[BaseException] = []
+
+    def open_one(n: int) -> None:
+        try:
+            with unit_of_work(engine) as db:
+                issued = open_case(db, label=f"Child {n}", secret=b"s", days=14)
+                time.sleep(0.05)  # the transaction stays open while others start theirs
+            references.append(issued.reference)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_one, args=(n,), daemon=True) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    engine.dispose()
+    assert failures == []
+    assert len(set(references)) == 6

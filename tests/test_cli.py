@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -92,3 +93,43 @@ async def test_otbot_run_answers_start_and_stops_on_sigterm(
     assert "DEBUG" in stderr
     assert "Traceback" not in stderr
     assert (tmp_path / "otbot.sqlite3").exists()
+
+
+async def test_json_logs_are_one_object_a_line_without_personal_data(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    env = {
+        "OTBOT_TOKEN": TOKEN,
+        "OTBOT_API_URL": standin.url,
+        "OTBOT_LOG_LEVEL": "DEBUG",
+        "OTBOT_LOG_FORMAT": "json",
+    }
+    process = await otbot("run", env=env, cwd=tmp_path)
+    parent = standin.user(5002, language_code="fi")
+    parent.send_text("/start")
+    parent.send_text("Eetu-Kalervo 010120A123D itkee koko ajan")
+    await standin.wait_idle(timeout=30)
+    process.send_signal(signal.SIGTERM)
+    code, stderr = await finished(process)
+    assert code == 0, stderr
+    lines = stderr.strip().splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert any(entry["level"] == "DEBUG" for entry in entries)
+    assert TOKEN not in stderr
+    assert "Eetu-Kalervo" not in stderr
+    assert "010120A123D" not in stderr
+
+
+async def test_a_first_case_before_the_bot_ever_ran_asks_telegram_for_the_username(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    env = {"OTBOT_TOKEN": TOKEN, "OTBOT_API_URL": standin.url}
+    process = await otbot("case", "new", "--label", "Eetu 4 kk", env=env, cwd=tmp_path)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert f"https://t.me/{standin.bot_username}?start=" in stdout.decode()
+    assert len(standin.calls_to("getMe")) == 1
+    again = await otbot("case", "new", "--label", "Aino", env=env, cwd=tmp_path)
+    await asyncio.wait_for(again.communicate(), timeout=30)
+    assert len(standin.calls_to("getMe")) == 1, "the username is remembered"

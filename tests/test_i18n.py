@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
-from bot.i18n import Translator, language_for
+from bot.i18n import Translator, find_locales, language_for, load_translators
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,21 @@ def test_plural_forms_fall_back_to_the_source() -> None:
     english = Translator("en")
     assert english.plural("{count} visit", "{count} visits", 1) == "1 visit"
     assert english.plural("{count} visit", "{count} visits", 3) == "3 visits"
+
+
+def test_a_missing_catalog_is_logged_and_falls_back_to_english(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    translators = load_translators(tmp_path)
+    assert translators["fi"]("Hello") == "Hello"
+    assert "catalog missing" in caplog.text
+    assert str(tmp_path / "fi" / "LC_MESSAGES" / "bot.po") in caplog.text
+
+
+def test_the_catalogs_are_found_in_a_checkout_and_in_an_installed_package(tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    (checkout / "bot").mkdir(parents=True)
+    assert find_locales(checkout / "bot") == checkout / "locales"
+    (checkout / "bot" / "locales").mkdir()
+    (checkout / "bot" / "locales" / "bot.pot").write_text("")
+    assert find_locales(checkout / "bot") == checkout / "bot" / "locales"

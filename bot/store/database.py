@@ -1,20 +1,124 @@
-"""Engine, schema migrations and the unit of work: one session and one commit per update."""
+"""Engine, schema migrations and the unit of work: one session and one commit per update.
+
+`open_store` is how a process starts on the store: a URL that cannot work is one line
+(`StoreError`), a server that does not answer is waited for (`OTBOT_DATABASE_WAIT`), and the
+schema is migrated by one process at a time.
+"""
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
 
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: The PostgreSQL advisory lock held while one process migrates (others wait for it).
+MIGRATION_LOCK = 0x07B07001
+#: Words of a server's refusal that waiting will not change: the URL itself is wrong.
+_REFUSALS = ("password authentication failed", "does not exist", "no password supplied")
+
+
+class StoreError(Exception):
+    """The store's URL cannot work (exit status 2); the message is one line, no password."""
+
+
+class StoreUnavailableError(Exception):
+    """The database server did not answer within OTBOT_DATABASE_WAIT (exit status 1)."""
+
+
+def open_store(
+    settings: Settings,
+    *,
+    migrate: bool,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> Engine:
+    """An engine on `OTBOT_DATABASE_URL` that has answered, its schema migrated if asked.
+
+    A URL that cannot work (unknown dialect, missing driver, SQLite file that cannot be
+    opened, refused login) raises `StoreError` at once. A server that does not answer is
+    tried again with backoff for `OTBOT_DATABASE_WAIT` seconds, then `StoreUnavailableError`,
+    so a service manager restarts the bot through an outage.
+    """
+    url = settings.database_url
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        reason = _first_line(exc)
+        if isinstance(exc, ImportError):
+            reason += " (use sqlite:///FILE, or postgresql+psycopg://… with otbot[postgres])"
+        raise StoreError(f"OTBOT_DATABASE_URL cannot work: {_hidden(url)}: {reason}") from None
+    try:
+        _wait_until_answered(engine, settings.database_wait, sleep, clock)
+        if migrate:
+            _migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _wait_until_answered(
+    engine: Engine, wait: float, sleep: Callable[[float], None], clock: Callable[[], float]
+) -> None:
+    deadline = clock() + wait
+    delay = 0.5
+    while True:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return
+        except DBAPIError as exc:
+            reason = _first_line(exc.orig if exc.orig is not None else exc)
+            where = _hidden(engine.url)
+            if engine.dialect.name == "sqlite" or any(r in reason for r in _REFUSALS):
+                raise StoreError(f"OTBOT_DATABASE_URL cannot work: {where}: {reason}") from None
+            left = deadline - clock()
+            if left <= 0:
+                raise StoreUnavailableError(
+                    f"the database at {where} did not answer within {wait:.0f} s "
+                    f"(OTBOT_DATABASE_WAIT): {reason}"
+                ) from None
+            log.warning(
+                "the database at %s does not answer (%s); trying again in %.1f s",
+                where,
+                reason,
+                min(delay, left),
+            )
+            sleep(min(delay, left))
+            delay = min(delay * 2, 10.0)
+
+
+def _hidden(url: object) -> str:
+    try:
+        return make_url(str(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the URL given"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
 
 
 def make_engine(database_url: str) -> Engine:
@@ -39,13 +143,81 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest revision (Alembic)."""
+def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest revision (Alembic). On PostgreSQL one
+    process migrates while the others wait for it (an advisory lock held until the commit),
+    then find nothing left to do."""
+    config = _alembic_config()
     with engine.begin() as connection:
+        hold_until_commit(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def hold_until_commit(db: Connection, key: int) -> None:
+    """On PostgreSQL, wait for and hold a lock named by `key` until the transaction ends, so
+    processes doing the same thing take turns. SQLite has one writer at a time already."""
+    if db.dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+#: `migrate` under a name `open_store`'s keyword does not hide.
+_migrate = migrate
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Where the store's schema is against this version's migrations."""
+
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    def __str__(self) -> str:
+        at = f"at revision {self.current}" if self.current else "empty"
+        return f"the store is {at}, this version's revision is {self.head}"
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    """The store's revision (None when empty) and the newest this version knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return SchemaStatus(current, head)
+
+
+def backup_sqlite(engine: Engine, target: Path) -> None:
+    """Copy a SQLite store to `target` with SQLite's online backup API: the bot may keep
+    running and writing, and the copy is consistent."""
+    if engine.dialect.name != "sqlite":
+        raise StoreError(
+            f"otbot db backup copies SQLite stores; back up {engine.dialect.name} "
+            "with pg_dump (README, Backing up)"
+        )
+    if target.exists():
+        raise StoreError(f"{target} exists already; give a new file")
+    raw = engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        assert isinstance(source, sqlite3.Connection)
+        with sqlite3.connect(target) as copy:
+            source.backup(copy)
+        copy.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {target}: {exc}") from None
+    finally:
+        raw.close()
 
 
 _current: contextvars.ContextVar[Connection] = contextvars.ContextVar("otbot_unit_of_work")
