@@ -141,11 +141,11 @@ _WIDE = set("mwMWÅÄÖÆ@%&—")
 def label_width(label: str, font_px: float = BUTTON_FONT_PX) -> float:
     """An estimate of a label's width in px, at the buttons' font size."""
     ems = 0.0
-    for char in label:
+    for index, char in enumerate(label):
         if unicodedata.combining(char) or char in "\ufe0f\u200d":
             continue
-        if _is_emoji(char):
-            ems += 1.3
+        if _is_emoji(char) or label[index + 1 : index + 2] == "\ufe0f":
+            ems += 1.45
         elif char in _NARROW:
             ems += 0.33
         elif char in _WIDE:
@@ -158,7 +158,7 @@ def label_width(label: str, font_px: float = BUTTON_FONT_PX) -> float:
 
 
 def _is_emoji(char: str) -> bool:
-    return ord(char) >= 0x2190 and unicodedata.category(char) == "So"
+    return ord(char) >= 0x2100 and unicodedata.category(char) == "So"
 
 
 def label_room(buttons_in_row: int) -> float:
