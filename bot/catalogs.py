@@ -113,8 +113,28 @@ class Problem:
 
 def check(locales_dir: Path = LOCALES_DIR) -> list[Problem]:
     """Every text of the code must be translated in every language, not fuzzy, with the same
-    placeholders and HTML tags as the source."""
+    placeholders and HTML tags as the source; and every screen, rendered as the preview
+    renders it, within Telegram's limits (text, caption, pop-up, button data) with no button
+    label too wide for a 360 px phone."""
     template = extract()
+    problems = _catalog_problems(template, locales_dir)
+    return problems + limit_problems(template, locales_dir)
+
+
+def limit_problems(template: Catalog, locales_dir: Path = LOCALES_DIR) -> list[Problem]:
+    """What Telegram would refuse or a narrow phone would cut, screen by screen."""
+    from bot.preview.gallery import build
+
+    gallery = build(locales_dir, template)
+    return [
+        Problem(language, entry.scene.key, flag)
+        for entry in gallery.entries
+        for language, rendered in entry.by_language.items()
+        for flag in rendered.limit_flags
+    ]
+
+
+def _catalog_problems(template: Catalog, locales_dir: Path) -> list[Problem]:
     problems: list[Problem] = []
     for language in LANGUAGES:
         path = catalog_path(language, locales_dir)

@@ -354,7 +354,8 @@ def i18n_update() -> None:
 def i18n_check(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
-    """List texts that are missing, fuzzy, or whose placeholders or HTML tags differ."""
+    """List texts that are missing, fuzzy, or whose placeholders or HTML tags differ, and
+    screens over Telegram's limits or with a button label too wide for a 360 px phone."""
     from bot.catalogs import check
 
     problems = check()
@@ -363,7 +364,27 @@ def i18n_check(
     if problems:
         raise typer.Exit(1)
     if not quiet:
-        typer.echo("every text is translated in fi, sv and en")
+        typer.echo("every text is translated in fi, sv and en, and every screen fits")
+
+
+@app.command()
+def preview(
+    out: Annotated[Path, typer.Option(help="Folder to write the HTML pages into.")],
+) -> None:
+    """Write every screen of the bot in fi, sv and en as static HTML, for translators: open
+    DIR/index.html in a browser (no server needed)."""
+    from bot.preview import build, write_gallery
+
+    gallery = build()
+    pages = write_gallery(out, gallery)
+    for flag in gallery.flags:
+        typer.echo(f"flagged: {flag}")
+    missing = gallery.missing()
+    for text in missing:
+        typer.echo(f"not in the preview: {text[:70]!r}")
+    typer.echo(f"{len(gallery.entries)} screens, {len(gallery.flags)} flags; open {pages[0]}")
+    if missing:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -148,13 +148,12 @@ MAIN_ROWS = (
     (Link(N_("💬 I'm already a customer"), "customer"),),
     # Translators: main menu button, shown to families linked to a case.
     (Link(N_("📅 My visits"), "my_visits"),),
-    (
-        # Translators: main menu button for the language choice; keep it in all three
-        # languages so that anyone can find it.
-        Link(N_("🌐 Kieli · Språk · Language"), "language"),
-        # Translators: main menu button.
-        Link(N_("🔒 Privacy"), "privacy"),
-    ),
+    # Translators: main menu button for the language choice; keep it in all three
+    # languages so that anyone can find it. It has a row of its own: beside another button
+    # a phone cuts it.
+    (Link(N_("🌐 Kieli · Språk · Language"), "language"),),
+    # Translators: main menu button.
+    (Link(N_("🔒 Privacy"), "privacy"),),
 )
 
 PAGES: dict[State, Page] = {
@@ -187,7 +186,7 @@ PAGES: dict[State, Page] = {
         ),
         (
             # Translators: button under "about occupational therapy".
-            (Link(N_("Who can come and how to get a referral"), "referral"),),
+            (Link(N_("Who can come, how to get a referral"), "referral"),),
             # Translators: button under "about occupational therapy".
             (Link(N_("How the visits go"), "visits"),),
             # Translators: button under "about occupational therapy".
