@@ -87,7 +87,7 @@ def run(
         check_secret_setting(settings)
         configure_logging(settings)
         _ready_store(settings, migrate=not no_migrate)
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, migrate=False))
     except (SettingsError, StoreError) as exc:
         _fail(str(exc))
     except StoreUnavailableError as exc:

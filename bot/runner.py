@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import ALLOWED_UPDATES, BotApplication, build_application
-from bot.cases import load_secret
+from bot.cases import check_secret_setting, load_secret
 from bot.config import Settings, SettingsError
 from bot.dialogs import advice
 from bot.family_visits import VisitCards
@@ -28,7 +28,7 @@ from bot.screens import SCREEN, send_screen
 from bot.services import Services
 from bot.staff import StaffSenders
 from bot.store import queries
-from bot.store.database import make_engine, migrate, unit_of_work
+from bot.store.database import open_store, unit_of_work
 from bot.store.models import utcnow
 from bot.visits import Reminders
 
@@ -44,13 +44,14 @@ async def serve(
     retry_base: float = 1.0,
     clock: Callable[[], datetime] = utcnow,
     observe: Callable[[Outbox, Poller], None] | None = None,
+    migrate: bool = True,
 ) -> None:
     """Serve until `stop` is set (or SIGTERM / SIGINT when no event is given). `observe`
     is shown the outbox and the poller once they run (tests wait for them to settle)."""
     settings.require_token()
+    check_secret_setting(settings)
     stop = stop or _stop_on_signals()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    engine = await asyncio.to_thread(open_store, settings, migrate=migrate)
     services = Services(
         settings, engine, load_translators(), secret=load_secret(settings), clock=clock
     )

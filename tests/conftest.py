@@ -153,6 +153,7 @@ def make_settings(standin: BotApiStandIn, database_url: str) -> Callable[..., Se
             "database_url": database_url,
             "poll_timeout": 10,
             "privacy_url": "https://www.hel.fi",
+            "secret": "a-test-secret-shared-by-every-process-of-a-test",
         }
         values.update(overrides)
         return load_settings(**values)
