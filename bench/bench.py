@@ -1,11 +1,15 @@
-"""Updates per second of `otbot run` against a bare PTB echo bot, in the same run.
+"""Questions answered per second: `otbot run` against bare python-telegram-bot page bots
+(one update at a time, and `concurrent_updates(64)`), in the same run, with or without a
+network's delay on every Bot API call.
 
-Both bots run as their own processes against the Bot API stand-in, which runs in this
-process. Each round: 100 chats send a warm-up message each; then, timed, 4 questions each
-arrive at once, and the round ends when every question has its answer. Three rounds
-alternate the two bots; the script prints each round's rate and the median ratio.
+Every bot runs as its own process against the Bot API stand-in, which runs in this process
+and answers every call but getUpdates `--latency` ms late. Each round: CHATS parents send
+/start (not timed); then, timed, QUESTIONS typed questions each arrive at once, and the round
+ends when every question has its answer. Rounds alternate the order of the bots; the script
+prints each round's rates, and the median of each ratio otbot / baseline.
 
-Usage: .venv/bin/python bench/bench.py [--chats 100] [--questions 4] [--rounds 3]
+Usage: .venv/bin/python bench/bench.py [--latency 80] [--chats 100] [--questions 2]
+           [--rounds 3] [--send-rate 1000] [--bots otbot,ptb-seq,ptb-conc]
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from botapi_standin import BotApiStandIn  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
+SECRET = "a-benchmark-secret-of-more-than-32-characters"
 QUESTIONS = [
     "vauva itkee joka ilta tuntikausia",
     "bebisen vill inte äta, vad ska jag göra?",
@@ -35,66 +41,117 @@ QUESTIONS = [
 ]
 
 
-def bot_command(name: str, api_url: str, workdir: Path) -> tuple[list[str], dict[str, str]]:
+def bot_command(
+    name: str, api_url: str, workdir: Path, send_rate: float
+) -> tuple[list[str], dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTBOT_")}
-    if name == "echo":
-        return [sys.executable, str(ROOT / "bench" / "echo_bot.py"), api_url, TOKEN], env
+    if name == "ptb-seq":
+        return [sys.executable, str(ROOT / "bench" / "page_bot.py"), api_url, TOKEN], env
+    if name == "ptb-conc":
+        page_bot = str(ROOT / "bench" / "page_bot.py")
+        return [sys.executable, page_bot, api_url, TOKEN, "--concurrent"], env
     env.update(
         OTBOT_TOKEN=TOKEN,
         OTBOT_API_URL=api_url,
         OTBOT_DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
         OTBOT_LOG_LEVEL="WARNING",
+        OTBOT_SEND_RATE=str(send_rate),
+        OTBOT_SECRET=SECRET,
     )
-    return [sys.executable, "-m", "bot", "run"], env
+    profile = os.environ.get("BENCH_PROFILE")  # a file for cProfile's statistics of otbot
+    prefix = ["-m", "cProfile", "-o", profile] if profile else []
+    return [sys.executable, *prefix, "-m", "bot", "run"], env
 
 
-async def one_round(name: str, chats: int, questions: int, first_chat: int) -> float:
+async def start_bot(
+    standin: BotApiStandIn, name: str, workdir: Path, send_rate: float
+) -> asyncio.subprocess.Process:
+    argv, env = bot_command(name, standin.url, workdir, send_rate)
+    process = await asyncio.create_subprocess_exec(*argv, env=env, cwd=ROOT)
+    await standin.wait_for(lambda: standin.polling, timeout=60)
+    return process
+
+
+async def stop_bot(process: asyncio.subprocess.Process) -> None:
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.wait(), timeout=30)
+
+
+def answers(standin: BotApiStandIn) -> Counter[int]:
+    """Messages each chat has received."""
+    return Counter(
+        call.params["chat_id"] for call in standin.calls_to("sendMessage") if call.status == 200
+    )
+
+
+async def one_round(
+    name: str, *, chats: int, questions: int, first_chat: int, latency: float, send_rate: float
+) -> float:
     async with BotApiStandIn(TOKEN) as standin:
         with tempfile.TemporaryDirectory() as workdir:
-            argv, env = bot_command(name, standin.url, Path(workdir))
-            process = await asyncio.create_subprocess_exec(*argv, env=env, cwd=ROOT)
+            process = await start_bot(standin, name, Path(workdir), send_rate)
             try:
-                await standin.wait_for(lambda: standin.polling, timeout=60)
                 users = [standin.user(first_chat + n, language_code="fi") for n in range(chats)]
                 for user in users:
                     user.send_text("/start")
-                await standin.wait_for(lambda: answered(standin) >= chats, timeout=120)
+                await standin.wait_for(lambda: len(answers(standin)) >= chats, timeout=120)
+                before = answers(standin)
+                standin.latency = latency
                 started = time.perf_counter()
-                for round_ in range(questions):
+                for number in range(questions):
                     for user in users:
-                        user.send_text(QUESTIONS[round_ % len(QUESTIONS)])
-                total = chats * (questions + 1)
-                await standin.wait_for(lambda: answered(standin) >= total, timeout=300)
+                        user.send_text(QUESTIONS[number % len(QUESTIONS)])
+
+                def all_answered() -> bool:
+                    got = answers(standin)
+                    return all(got[u.id] - before[u.id] >= questions for u in users)
+
+                await standin.wait_for(all_answered, timeout=600)
                 elapsed = time.perf_counter() - started
+                standin.latency = 0
             finally:
-                process.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(process.wait(), timeout=30)
-            assert not standin.violations, standin.violations
+                await stop_bot(process)
+            assert not standin.violations, standin.violations[:5]
     return chats * questions / elapsed
 
 
-def answered(standin: BotApiStandIn) -> int:
-    return sum(1 for call in standin.calls_to("sendMessage") if call.status == 200)
+def describe_machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=80.0, help="ms per Bot API call")
     parser.add_argument("--chats", type=int, default=100)
-    parser.add_argument("--questions", type=int, default=4)
+    parser.add_argument("--questions", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--send-rate", type=float, default=1000.0, help="otbot's OTBOT_SEND_RATE")
+    parser.add_argument("--bots", default="otbot,ptb-seq,ptb-conc")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
-    print(f"python {platform.python_version()}; {args.chats} chats x {args.questions} questions")
-    ratios = []
+    bots = args.bots.split(",")
+    print(f"machine: {describe_machine()}; python {platform.python_version()}")
+    print(
+        f"{args.chats} chats x {args.questions} questions, {args.latency:.0f} ms per call, "
+        f"otbot OTBOT_SEND_RATE={args.send_rate:g}"
+    )
+    ratios: dict[str, list[float]] = {name: [] for name in bots if name != "otbot"}
     for number in range(1, args.rounds + 1):
-        order = ("echo", "otbot") if number % 2 else ("otbot", "echo")
+        order = bots if number % 2 else list(reversed(bots))
         rates = {}
         for name in order:
-            rates[name] = await one_round(name, args.chats, args.questions, 10_000 * number)
-            print(f"round {number} {name:6} {rates[name]:8.1f} updates/s")
-        ratios.append(rates["otbot"] / rates["echo"])
-        print(f"round {number} ratio otbot/echo {ratios[-1]:.2f}")
-    print(f"median ratio otbot/echo: {statistics.median(ratios):.2f}")
+            rates[name] = await one_round(
+                name,
+                chats=args.chats,
+                questions=args.questions,
+                first_chat=10_000 * number,
+                latency=args.latency / 1000,
+                send_rate=args.send_rate,
+            )
+            print(f"round {number} {name:8} {rates[name]:8.1f} questions/s", flush=True)
+        for name in ratios:
+            ratios[name].append(rates["otbot"] / rates[name])
+    for name, values in ratios.items():
+        print(f"median ratio otbot/{name}: {statistics.median(values):.2f}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ Rows hold ids, notice keys and the bot's own texts, never a family's words.
 from __future__ import annotations
 
 import contextvars
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,9 +86,10 @@ class Later(Exception):  # noqa: N818 (an answer, not an error)
 
 @dataclass
 class Owed:
-    """What a unit of work has made owed: the lanes it wrote jobs into, and its calls."""
+    """What a unit of work has made owed: how many jobs it wrote into each lane, and its
+    calls."""
 
-    lanes: set[str] = field(default_factory=set)
+    lanes: Counter[str] = field(default_factory=Counter)
     calls: list[Call] = field(default_factory=list)
 
 

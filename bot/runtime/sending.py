@@ -83,14 +83,26 @@ class Outbox:
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._renewing: asyncio.Future[None] | None = None
+        #: Lanes with jobs behind the one being sent (written by this process).
+        self._waiting: set[str] = set()
 
     # -- what a unit of work owes ------------------------------------------------------
 
     def claim_owed(self, db: Connection, owed: Owed, lanes: Collection[str] = ()) -> list[Job]:
-        """In the unit of work that wrote them: claim the heads of the lanes it wrote into."""
-        return store.claim_heads(
-            db, owner=self.name, lease=LEASE, lanes=owed.lanes.union(lanes), limit=1000
+        """In the unit of work that wrote them: claim the heads of the lanes it wrote into
+        (and of `lanes`). A lane left with jobs behind its head is remembered, so that the
+        head's sender takes the next one as soon as it is done."""
+        jobs = store.claim_heads(
+            db, owner=self.name, lease=LEASE, lanes=set(owed.lanes).union(lanes)
         )
+        claimed = {job.lane for job in jobs}
+        self._waiting.update(
+            lane for lane, written in owed.lanes.items() if written > 1 or lane not in claimed
+        )
+        for lane in lanes:
+            if lane not in claimed:
+                self._waiting.discard(lane)
+        return jobs
 
     def dispatch(self, jobs: list[Job], calls: list[Call]) -> None:
         """After the commit: send the claimed jobs and make the calls, each as its own task."""
@@ -219,6 +231,7 @@ class Outbox:
             jobs += store.claim_heads(
                 db, owner=self.name, lease=LEASE, group=True, limit=GROUP_IN_FLIGHT - in_group
             )
+        self._waiting.update(job.lane for job in jobs)
         self.dispatch(jobs, [])
 
     async def _renew(self, stop: asyncio.Event) -> None:

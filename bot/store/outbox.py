@@ -60,6 +60,16 @@ def _heads() -> Any:
     return select(func.min(_jobs.c.id)).group_by(_jobs.c.lane)
 
 
+_RETURNED = (
+    _jobs.c.id,
+    _jobs.c.kind,
+    _jobs.c.lane,
+    _jobs.c.payload,
+    _jobs.c.attempts,
+    _jobs.c.priority,
+)
+
+
 def claim_heads(
     db: Connection,
     *,
@@ -70,33 +80,29 @@ def claim_heads(
     limit: int = 64,
     now: datetime | None = None,
 ) -> list[Job]:
-    """Claim the due, unclaimed heads of lanes (of `lanes` when given; of the staff group's
-    lanes or the others when `group` says), answers before reminders, oldest first."""
+    """Claim the due, unclaimed heads of lanes: of `lanes` when given (all of them, in one
+    statement), else up to `limit` of the staff group's lanes or the others as `group`
+    says, answers before reminders, oldest first."""
     if limit <= 0 or (lanes is not None and not lanes):
         return []
     now = now or utcnow()
-    heads = _heads()
+    claim = update(_jobs).where(_jobs.c.not_before <= now)
     if lanes is not None:
-        heads = heads.where(_jobs.c.lane.in_(sorted(lanes)))
-    query = select(_jobs.c.id).where(_jobs.c.id.in_(heads), _jobs.c.not_before <= now)
-    if group is not None:
-        in_group = or_(*(_jobs.c.lane.startswith(prefix) for prefix in GROUP_LANES))
-        query = query.where(in_group if group else ~in_group)
-    ids = db.execute(query.order_by(_jobs.c.priority, _jobs.c.id).limit(limit)).scalars().all()
-    if not ids:
-        return []
+        heads = _heads().where(_jobs.c.lane.in_(sorted(lanes)))
+        claim = claim.where(_jobs.c.id.in_(heads.scalar_subquery()))
+    else:
+        query = select(_jobs.c.id).where(_jobs.c.id.in_(_heads()), _jobs.c.not_before <= now)
+        if group is not None:
+            in_group = or_(*(_jobs.c.lane.startswith(prefix) for prefix in GROUP_LANES))
+            query = query.where(in_group if group else ~in_group)
+        ids = db.execute(query.order_by(_jobs.c.priority, _jobs.c.id).limit(limit)).scalars().all()
+        if not ids:
+            return []
+        claim = claim.where(_jobs.c.id.in_(ids))
     rows = db.execute(
-        update(_jobs)
-        .where(_jobs.c.id.in_(ids), _jobs.c.not_before <= now)
-        .values(claimed_by=owner, not_before=now + lease, attempts=_jobs.c.attempts + 1)
-        .returning(
-            _jobs.c.id,
-            _jobs.c.kind,
-            _jobs.c.lane,
-            _jobs.c.payload,
-            _jobs.c.attempts,
-            _jobs.c.priority,
-        )
+        claim.values(
+            claimed_by=owner, not_before=now + lease, attempts=_jobs.c.attempts + 1
+        ).returning(*_RETURNED)
     ).all()
     jobs = [
         Job(row.id, row.kind, row.lane, json.loads(row.payload), row.attempts, row.priority)
