@@ -6,7 +6,8 @@ Every bot runs as its own process against the Bot API stand-in, which runs in th
 and answers every call but getUpdates `--latency` ms late. Each round: CHATS parents send
 /start (not timed); then, timed, QUESTIONS typed questions each arrive at once, and the round
 ends when every question has its answer. Rounds alternate the order of the bots; the script
-prints each round's rates, and the median of each ratio otbot / baseline.
+prints each round's rates and each bot's CPU time a question (which a busy machine changes
+less than the rates), and the median of each ratio otbot / baseline.
 
 Usage: .venv/bin/python bench/bench.py [--latency 80] [--chats 100] [--questions 2]
            [--rounds 3] [--send-rate 1000] [--bots otbot,ptb-seq,ptb-conc]
@@ -60,7 +61,11 @@ def bot_command(
     )
     profile = os.environ.get("BENCH_PROFILE")  # a file for cProfile's statistics of otbot
     prefix = ["-m", "cProfile", "-o", profile] if profile else []
-    return [sys.executable, *prefix, "-m", "bot", "run"], env
+    argv = [sys.executable, *prefix, "-m", "bot", "run"]
+    sampled = os.environ.get("BENCH_PYSPY")  # a file for py-spy's samples of otbot
+    if sampled:
+        argv = ["py-spy", "record", "--format", "raw", "--rate", "250", "-o", sampled, "--", *argv]
+    return argv, env
 
 
 async def start_bot(
@@ -84,9 +89,16 @@ def answers(standin: BotApiStandIn) -> Counter[int]:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used: what a busy machine does not change."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def one_round(
     name: str, *, chats: int, questions: int, first_chat: int, latency: float, send_rate: float
-) -> float:
+) -> tuple[float, float]:
+    """Questions answered a second, and the bot's CPU milliseconds a question."""
     async with BotApiStandIn(TOKEN) as standin:
         with tempfile.TemporaryDirectory() as workdir:
             process = await start_bot(standin, name, Path(workdir), send_rate)
@@ -98,6 +110,7 @@ async def one_round(
                 before = answers(standin)
                 standin.latency = latency
                 started = time.perf_counter()
+                cpu_before = cpu_seconds(process.pid)
                 for number in range(questions):
                     for user in users:
                         user.send_text(QUESTIONS[number % len(QUESTIONS)])
@@ -108,11 +121,12 @@ async def one_round(
 
                 await standin.wait_for(all_answered, timeout=600)
                 elapsed = time.perf_counter() - started
+                cpu = cpu_seconds(process.pid) - cpu_before
                 standin.latency = 0
             finally:
                 await stop_bot(process)
             assert not standin.violations, standin.violations[:5]
-    return chats * questions / elapsed
+    return chats * questions / elapsed, 1000 * cpu / (chats * questions)
 
 
 def describe_machine() -> str:
@@ -135,11 +149,12 @@ async def main() -> None:
         f"otbot OTBOT_SEND_RATE={args.send_rate:g}"
     )
     ratios: dict[str, list[float]] = {name: [] for name in bots if name != "otbot"}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name in ratios}
     for number in range(1, args.rounds + 1):
         order = bots if number % 2 else list(reversed(bots))
-        rates = {}
+        rates, cpu = {}, {}
         for name in order:
-            rates[name] = await one_round(
+            rates[name], cpu[name] = await one_round(
                 name,
                 chats=args.chats,
                 questions=args.questions,
@@ -147,11 +162,19 @@ async def main() -> None:
                 latency=args.latency / 1000,
                 send_rate=args.send_rate,
             )
-            print(f"round {number} {name:8} {rates[name]:8.1f} questions/s", flush=True)
+            print(
+                f"round {number} {name:8} {rates[name]:8.1f} questions/s"
+                f" {cpu[name]:6.2f} ms CPU a question",
+                flush=True,
+            )
         for name in ratios:
             ratios[name].append(rates["otbot"] / rates[name])
+            cpu_ratios[name].append(cpu["otbot"] / cpu[name])
     for name, values in ratios.items():
-        print(f"median ratio otbot/{name}: {statistics.median(values):.2f}")
+        print(
+            f"median ratio otbot/{name}: {statistics.median(values):.2f} questions/s, "
+            f"{statistics.median(cpu_ratios[name]):.2f} CPU a question"
+        )
 
 
 if __name__ == "__main__":

@@ -180,7 +180,8 @@ class Outbox:
                     store.finish(db, job, owner=self.name)
                     if record is not None:
                         record(db)
-                    lanes = {job.lane}
+                    # The lane's next job, when this process wrote one behind this job.
+                    lanes = {job.lane} & self._waiting
                 else:
                     store.retry_later(db, job, owner=self.name, seconds=retry, count_try=count_try)
                     lanes = set()
