@@ -704,6 +704,9 @@ class BotApiStandIn:
         self._failures: dict[str, deque[ApiError]] = {}
         self._delays: dict[str, float] = {}
         self._chat_delays: dict[int, float] = {}
+        self._hangs: dict[str, deque[float]] = {}
+        self.polls_started = 0
+        """getUpdates requests received so far (a restarted bot's first poll adds one)."""
         self.latency = 0.0
         """Seconds every call but getUpdates waits before its answer (a real network's delay)."""
         self.probe: Callable[[], str | None] | None = None
@@ -980,6 +983,11 @@ class BotApiStandIn:
         else:
             self._delays.pop(key, None)
 
+    def hang_next(self, method: str, seconds: float) -> None:
+        """Answer only the next call of ``method`` ``seconds`` late (its effect is at once):
+        one hung call, as a client that times out meets it."""
+        self._hangs.setdefault(self._canonical(method), deque()).append(seconds)
+
     def delay_chat(self, chat_id: int, seconds: float) -> None:
         """Answer every call about chat ``chat_id`` ``seconds`` late (0 removes it): a chat
         whose calls hang."""
@@ -1122,6 +1130,10 @@ class BotApiStandIn:
             body: JSONDict = {"ok": True, "result": outcome}
         except ApiError as error:
             status, body = error.status, error.payload()
+        except ConnectionResetError:
+            # The bot went away before its request was read (a killed process): nothing
+            # arrived, and there is no one to answer.
+            return web.Response(status=HTTPStatus.BAD_REQUEST)
         except Exception as exc:  # a stand-in bug: make it loud, not a hang
             log.exception("stand-in failed on %s", name)
             self.violations.append(f"{name}: stand-in error {exc!r}")
@@ -1134,6 +1146,9 @@ class BotApiStandIn:
         pause = self._delays.get(name, 0.0)
         if name != "getUpdates":
             pause = max(pause, self.latency, self._chat_delays.get(_chat_key(params), 0.0))
+            hangs = self._hangs.get(name)
+            if hangs:
+                pause = max(pause, hangs.popleft())
         if pause:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closed.wait(), pause)
@@ -1477,6 +1492,7 @@ class BotApiStandIn:
 
     async def _get_updates(self, req: _Request) -> list[JSONDict]:
         params = req.params
+        self.polls_started += 1
         if self.webhook is not None:
             raise ApiError(HTTPStatus.CONFLICT, CONFLICT_WEBHOOK)
         if self._poll is not None:
