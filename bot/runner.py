@@ -35,6 +35,8 @@ from bot.visits import Reminders
 log = logging.getLogger(__name__)
 
 BOT_USERNAME_KEY = "bot_username"
+#: At a start, what is owed is sent for up to this long before the slower preparations.
+CATCH_UP_SECONDS = 3.0
 
 
 async def serve(
@@ -66,6 +68,9 @@ async def serve(
         # What a run that died left owed goes out at once: the outbox worker (which takes
         # over the dead run's claims) starts before the slower preparations below.
         sending = asyncio.create_task(outbox.run(stop))
+        # It goes out before the preparations take the processor (a long backlog goes on
+        # alongside them after a few seconds).
+        await outbox.caught_up(within=CATCH_UP_SECONDS)
         # The typed-message keywords (and their base forms) are compiled before the first
         # parent types, not while they wait.
         await asyncio.to_thread(_prepare_dialogs, services)

@@ -495,7 +495,7 @@ async def test_a_slow_answer_still_sends(standin: BotApiStandIn, bot: Bot) -> No
     await bot.send_message(PARENT_ID, "Quick", read_timeout=0.5)
 
 
-async def test_one_hung_call_and_the_next_answers_at_once(standin: BotApiStandIn, bot: Bot) -> None:
+async def test_one_hung_call_then_answers_at_once(standin: BotApiStandIn, bot: Bot) -> None:
     anna = standin.user(PARENT_ID)
     standin.hang_next("sendMessage", 0.5)
     with pytest.raises(TimedOut):

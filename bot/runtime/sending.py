@@ -263,6 +263,17 @@ class Outbox:
         except Exception:
             log.exception("releasing the outbox claims failed")
 
+    async def caught_up(self, *, within: float) -> bool:
+        """Wait until nothing owed is due or in flight (what a run that died left is sent),
+        for at most `within` seconds; whether it was."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while not self.settled(within=0.0):
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
     # -- for tests and health ----------------------------------------------------------
 
     def settled(self, *, within: float = 3.0) -> bool:
