@@ -2184,6 +2184,12 @@ class BotApiStandIn:
             if target is None:
                 raise AssertionError(f"no message {reply_to} to reply to in chat {chat.id}")
             extra["reply_to_message"] = target.to_dict()
+        elif thread_id is not None and chat.forum:
+            # As Telegram does: a message in a topic replies to the topic's first message
+            # (the one that says who created the topic and its name).
+            opening = chat.live(thread_id)
+            if opening is not None:
+                extra["reply_to_message"] = opening.to_dict()
         msg = ChatMessage(
             chat=chat.info,
             message_id=chat.allocate_id(),
