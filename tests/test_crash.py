@@ -17,7 +17,7 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -46,7 +46,7 @@ STAFF_REPLIES = 160
 KILLS = 5
 #: The script goes in bursts of up to BURST steps, PACE seconds a step, while the kills go
 #: on (about a minute on a busy machine; restarts take most of it).
-PACE = 0.12
+PACE = 0.09
 BURST = 12
 #: What a dead process owed must be delivered within this long of the restart.
 OWED_WITHIN = 10.0
@@ -111,10 +111,13 @@ class BotProcess:
     async def stop(self) -> int:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.process.wait(), timeout=30)
+        return await asyncio.wait_for(self.process.wait(), timeout=30)
+
+    async def close(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            await self.kill()
         for log in self._logs:
             log.close()
-        return code
 
     def logs(self) -> str:
         return "\n".join(
@@ -179,23 +182,15 @@ async def wait_until(predicate: Callable[[], bool], within: float) -> float | No
     return None
 
 
-async def test_kills_restarts_and_faults_lose_nothing(
-    standin: BotApiStandIn, tmp_path: Path
-) -> None:
-    # One random source for the script, one for the moments of the kills.
-    script_rng, kill_rng = random.Random(SEED), random.Random(SEED + 1)
-    standin.latency = LATENCY
-    group: SimGroup = standin.group(STAFF, "Lasten toimintaterapia", forum=True)
-    therapist = standin.user(8001, first_name="Terapeutti")
-    database = tmp_path / "otbot.sqlite3"
-    database_url = f"sqlite:///{database}"
-    store = Store(database)
-    cases = open_cases(database_url)
+@pytest.fixture
+async def bot(standin: BotApiStandIn, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """`otbot run` against the stand-in, with its SQLite store in `tmp_path`; killed at the
+    end if a failure left it running."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("OTBOT_")},
         "OTBOT_TOKEN": TOKEN,
         "OTBOT_API_URL": standin.url,
-        "OTBOT_DATABASE_URL": database_url,
+        "OTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'otbot.sqlite3'}",
         "OTBOT_SECRET": SECRET,
         "OTBOT_STAFF_CHAT_ID": str(STAFF),
         "OTBOT_STAFF_LANGUAGE": "en",
@@ -203,7 +198,23 @@ async def test_kills_restarts_and_faults_lose_nothing(
         "OTBOT_GROUP_RATE": "100000",
         "OTBOT_LOG_LEVEL": "INFO",
     }
-    bot = BotProcess(env, tmp_path)
+    process = BotProcess(env, tmp_path)
+    try:
+        yield process
+    finally:
+        await process.close()
+
+
+async def test_kills_restarts_and_faults_lose_nothing(
+    standin: BotApiStandIn, bot: BotProcess, tmp_path: Path
+) -> None:
+    # One random source for the script, one for the moments of the kills.
+    script_rng, kill_rng = random.Random(SEED), random.Random(SEED + 1)
+    standin.latency = LATENCY
+    group: SimGroup = standin.group(STAFF, "Lasten toimintaterapia", forum=True)
+    therapist = standin.user(8001, first_name="Terapeutti")
+    store = Store(tmp_path / "otbot.sqlite3")
+    cases = open_cases(bot.env["OTBOT_DATABASE_URL"])
     started_at = time.monotonic()
     await bot.spawn()
 
@@ -306,7 +317,7 @@ async def test_kills_restarts_and_faults_lose_nothing(
             assert told is not None, "the hung send was not reported as uncertain"
         if cycle == KILLS:
             break
-        await asyncio.sleep(kill_rng.uniform(0.3, 3.0))
+        await asyncio.sleep(kill_rng.uniform(0.1, 2.5))
         await bot.kill()
         jobs = store.jobs()
         kill = Kill(
