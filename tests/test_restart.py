@@ -10,12 +10,15 @@ from datetime import timedelta
 
 import pytest
 from botapi_standin import BotApiStandIn
+from conftest import TOKEN
 from sqlalchemy import update
+from telegram import Bot
 
 from bot import runner
 from bot.config import Settings
 from bot.dialogs.base import Screen
-from bot.screens import owe_screens
+from bot.runtime.sending import Outbox
+from bot.screens import SCREEN, owe_screens
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import OutboxJob, utcnow
 
@@ -61,3 +64,30 @@ async def test_what_a_dead_run_owed_goes_out_while_the_dialogs_are_prepared(
         prepared.set()
         stop.set()
         await asyncio.wait_for(serving, timeout=10)
+
+
+async def test_jobs_another_living_process_holds_do_not_hold_up_a_start(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """With PostgreSQL several processes send; what another one holds is its own to send."""
+    settings = make_settings()
+    owed_by_a_dead_run(settings, "Toisen prosessin lähetettävä")
+    engine = make_engine(settings.database_url)
+    sent: list[dict[str, object]] = []
+
+    async def screen(bot: object, job: dict[str, object]) -> None:
+        sent.append(job)
+
+    outbox = Outbox(
+        Bot(TOKEN), engine, {SCREEN: screen}, on_uncertain=lambda *_: None, only_process=False
+    )
+    stop = asyncio.Event()
+    worker = asyncio.create_task(outbox.run(stop))
+    try:
+        async with asyncio.timeout(1.0):
+            assert await outbox.caught_up(within=5.0)
+        assert sent == [], "the other process's claim is respected"
+    finally:
+        stop.set()
+        await worker
+        engine.dispose()
