@@ -129,7 +129,7 @@ class RunningBot:
                 observe=observe,
             )
         )
-        await standin.wait_for(lambda: standin.polling or self._task.done())
+        await standin.wait_for(lambda: standin.polling or self._task.done(), timeout=30)
         if self._task.done():
             self._task.result()
 
