@@ -272,6 +272,10 @@ async def on_staff_message(update: Update, context: BotContext) -> None:
     db = current_unit()
     thread = message.message_thread_id if message.is_topic_message else None
     case = inbox.case_of_topic(db, topic_id=thread) if thread is not None else None
+    if case is None and thread is not None:
+        case = inbox.case_of_new_topic(
+            db, topic_id=thread, opening=message.reply_to_message, bot_id=context.bot.id
+        )
     event = message_event(message)
     if isinstance(event, Command):
         staff_command(context, message, event, case)

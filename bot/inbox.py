@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from stdnum.fi import hetu
-from telegram import Bot, ReactionTypeEmoji, ReplyParameters
+from telegram import Bot, Message, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
 from bot.i18n import N_, Translator
@@ -185,6 +185,29 @@ def cases_of(db: Connection, *, chat_id: int) -> list[LinkedCase]:
 
 def case_of_topic(db: Connection, *, topic_id: int) -> Any | None:
     return db.execute(select(_cases).where(_cases.c.topic_id == topic_id)).first()
+
+
+def case_of_new_topic(
+    db: Connection, *, topic_id: int, opening: Message | None, bot_id: int
+) -> Any | None:
+    """The case of a topic the bot made but has not noted yet: Telegram made it, and staff
+    wrote in it, before its answer reached the bot (or the bot stopped in between). The
+    topic's first message, which a message in a topic replies to, names the case by its
+    reference; the topic is noted as the case's when the case has none yet."""
+    created = opening.forum_topic_created if opening is not None else None
+    if opening is None or created is None or opening.message_id != topic_id:
+        return None
+    if opening.from_user is None or opening.from_user.id != bot_id:
+        return None
+    reference = created.name.split(" ", 1)[0]
+    case = db.execute(select(_cases).where(_cases.c.reference == reference)).first()
+    if case is None:
+        return None
+    if case.topic_id is None:
+        db.execute(update(_cases).where(_cases.c.id == case.id).values(topic_id=topic_id))
+        log.info("case %s: its topic was noted from a staff message in it", case.id)
+        case = db.execute(select(_cases).where(_cases.c.id == case.id)).one()
+    return case
 
 
 def unlink(db: Connection, *, chat_id: int | None = None, case_id: int | None = None) -> list[int]:

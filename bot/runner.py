@@ -35,6 +35,8 @@ from bot.visits import Reminders
 log = logging.getLogger(__name__)
 
 BOT_USERNAME_KEY = "bot_username"
+#: At a start, what is owed is sent for up to this long before the slower preparations.
+CATCH_UP_SECONDS = 3.0
 
 
 async def serve(
@@ -58,10 +60,17 @@ async def serve(
     application = build_application(services)
     outbox = _outbox(services, application, retry_base)
     initialized = False
+    sending: asyncio.Task[None] | None = None
     try:
         initialized = await _initialize(application, stop, retry_base)
         if not initialized:
             return
+        # What a run that died left owed goes out at once: the outbox worker (which takes
+        # over the dead run's claims) starts before the slower preparations below.
+        sending = asyncio.create_task(outbox.run(stop))
+        # It goes out before the preparations take the processor (a long backlog goes on
+        # alongside them after a few seconds).
+        await outbox.caught_up(within=CATCH_UP_SECONDS)
         # The typed-message keywords (and their base forms) are compiled before the first
         # parent types, not while they wait.
         await asyncio.to_thread(_prepare_dialogs, services)
@@ -95,19 +104,21 @@ async def serve(
         )
         if observe is not None:
             observe(outbox, poller)
-        sending = asyncio.create_task(outbox.run(stop))
         reminding = asyncio.create_task(reminders.run(stop))
         try:
             await poller.run(stop)
         finally:
             stop.set()
-            await asyncio.gather(sending, reminding)
-            await outbox.close()
+            await reminding
     except InvalidToken:
         raise SettingsError(
             "the Bot API refused OTBOT_TOKEN (401 Unauthorized): check the token from BotFather"
         ) from None
     finally:
+        if sending is not None:
+            stop.set()
+            await sending
+            await outbox.close()
         if application.running:
             await application.stop()
         if initialized:

@@ -729,6 +729,9 @@ class BotApiStandIn:
         self._failures: dict[str, deque[ApiError]] = {}
         self._delays: dict[str, float] = {}
         self._chat_delays: dict[int, float] = {}
+        self._hangs: dict[str, deque[float]] = {}
+        self.polls_started = 0
+        """getUpdates requests received so far (a restarted bot's first poll adds one)."""
         self.latency = 0.0
         """Seconds every call but getUpdates waits before its answer (a real network's delay)."""
         self.probe: Callable[[], str | None] | None = None
@@ -1010,6 +1013,11 @@ class BotApiStandIn:
         else:
             self._delays.pop(key, None)
 
+    def hang_next(self, method: str, seconds: float) -> None:
+        """Answer only the next call of ``method`` ``seconds`` late (its effect is at once):
+        one hung call, as a client that times out meets it."""
+        self._hangs.setdefault(self._canonical(method), deque()).append(seconds)
+
     def _count_against_limits(self, chat_id: object, now: float) -> None:
         """Refuse a message over Telegram's limits (429, as Telegram does), else count it."""
         windows = [(self._sent_at, 30, 1.0)]
@@ -1174,6 +1182,10 @@ class BotApiStandIn:
             body: JSONDict = {"ok": True, "result": outcome}
         except ApiError as error:
             status, body = error.status, error.payload()
+        except ConnectionResetError:
+            # The bot went away before its request was read (a killed process): nothing
+            # arrived, and there is no one to answer.
+            return web.Response(status=HTTPStatus.BAD_REQUEST)
         except Exception as exc:  # a stand-in bug: make it loud, not a hang
             log.exception("stand-in failed on %s", name)
             self.violations.append(f"{name}: stand-in error {exc!r}")
@@ -1186,6 +1198,9 @@ class BotApiStandIn:
         pause = self._delays.get(name, 0.0)
         if name != "getUpdates":
             pause = max(pause, self.latency, self._chat_delays.get(_chat_key(params), 0.0))
+            hangs = self._hangs.get(name)
+            if hangs:
+                pause = max(pause, hangs.popleft())
         if pause:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closed.wait(), pause)
@@ -1529,6 +1544,7 @@ class BotApiStandIn:
 
     async def _get_updates(self, req: _Request) -> list[JSONDict]:
         params = req.params
+        self.polls_started += 1
         if self.webhook is not None:
             raise ApiError(HTTPStatus.CONFLICT, CONFLICT_WEBHOOK)
         if self._poll is not None:
@@ -2220,6 +2236,12 @@ class BotApiStandIn:
             if target is None:
                 raise AssertionError(f"no message {reply_to} to reply to in chat {chat.id}")
             extra["reply_to_message"] = target.to_dict()
+        elif thread_id is not None and chat.forum:
+            # As Telegram does: a message in a topic replies to the topic's first message
+            # (the one that says who created the topic and its name).
+            opening = chat.live(thread_id)
+            if opening is not None:
+                extra["reply_to_message"] = opening.to_dict()
         msg = ChatMessage(
             chat=chat.info,
             message_id=chat.allocate_id(),

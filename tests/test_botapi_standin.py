@@ -495,6 +495,15 @@ async def test_a_slow_answer_still_sends(standin: BotApiStandIn, bot: Bot) -> No
     await bot.send_message(PARENT_ID, "Quick", read_timeout=0.5)
 
 
+async def test_one_hung_call_then_answers_at_once(standin: BotApiStandIn, bot: Bot) -> None:
+    anna = standin.user(PARENT_ID)
+    standin.hang_next("sendMessage", 0.5)
+    with pytest.raises(TimedOut):
+        await bot.send_message(PARENT_ID, "Did this arrive?", read_timeout=0.05)
+    await bot.send_message(PARENT_ID, "Quick", read_timeout=0.3)
+    assert [m.text for m in anna.bot_messages()] == ["Did this arrive?", "Quick"]
+
+
 # -- updates ----------------------------------------------------------------------------
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from botapi_standin import BotApiStandIn, SimGroup, SimUser
-from conftest import RunningBot
+from conftest import TOKEN, RunningBot
 from sqlalchemy import update
+from telegram import Bot
 
 from bot.cases import IssuedCode, open_case
 from bot.config import Settings
@@ -518,3 +519,54 @@ async def test_one_guardian_can_be_unlinked_by_number(
     group.send_text(therapist, "/status", thread_id=topic)
     await standin.wait_idle()
     assert "linked: 1 (1: " in group.last_bot_message(topic).text
+
+
+def answers_from_staff(parent: SimUser) -> list[str]:
+    return [m.text or "" for m in parent.bot_messages() if m.protect_content]
+
+
+async def test_an_answer_in_a_topic_made_a_moment_ago_reaches_the_family(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    therapist = standin.user(7001, language_code="fi")
+    issued = new_case(staffed_bot)
+    # Telegram makes the topic at once, but its answer reaches the bot late.
+    standin.delay("createForumTopic", 1.5)
+    parent = standin.user(9001)
+    parent.send_text(f"/start {issued.link_code}")
+    await standin.wait_for(lambda: bool(staff_group(standin).topics))
+    (topic,) = staff_group(standin).topics
+    staff_group(standin).send_text(therapist, "Tervetuloa, olen Eetun terapeutti", topic)
+    await standin.wait_for(lambda: bool(answers_from_staff(parent)), timeout=5)
+    assert answers_from_staff(parent) == ["Tervetuloa, olen Eetun terapeutti"]
+    standin.delay("createForumTopic", 0)
+    parent.send_text("Kiitos!")
+    await standin.wait_idle(timeout=10)
+    assert list(staff_group(standin).topics) == [topic], "one topic for the case"
+    assert staff_group(standin).last_bot_message(topic).text == "Kiitos!"
+
+
+async def test_an_answer_in_a_topic_the_bot_never_noted_reaches_the_family(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    therapist = standin.user(7001, language_code="fi")
+    noted = topic_of(standin, issued.reference)
+    # A run of the bot made the case a topic and stopped before it noted it.
+    async with Bot(TOKEN, base_url=standin.base_url) as stopped_run:
+        orphan = await stopped_run.create_forum_topic(STAFF, f"{issued.reference} Eetu 4 kk")
+    staff_group(standin).send_text(therapist, "Nähdään torstaina", orphan.message_thread_id)
+    staff_group(standin).send_text(therapist, "Soittakaa jos tulee kysyttävää", noted)
+    await standin.wait_idle(timeout=10)
+    assert answers_from_staff(parent) == ["Nähdään torstaina", "Soittakaa jos tulee kysyttävää"]
+
+
+async def test_a_topic_staff_named_like_a_case_is_no_case(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot)
+    therapist = standin.user(7001, language_code="fi")
+    lookalike = staff_group(standin).create_topic(therapist, f"{issued.reference} muistiot")
+    staff_group(standin).send_text(therapist, "Vain meille", lookalike)
+    await standin.wait_idle(timeout=10)
+    assert answers_from_staff(parent) == []

@@ -82,6 +82,8 @@ class Outbox:
         self._sending: dict[int, Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
+        #: Set once the worker has taken over what was left and claimed what was due.
+        self._first_pass = asyncio.Event()
         self._renewing: asyncio.Future[None] | None = None
         #: Lanes with jobs behind the one being sent (written by this process).
         self._waiting: set[str] = set()
@@ -214,6 +216,7 @@ class Outbox:
                 self._claim_due()
             except Exception:
                 log.exception("claiming due outbox jobs failed; trying again")
+            self._first_pass.set()
             waker = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait(
@@ -263,6 +266,24 @@ class Outbox:
                 store.release_claims(db, owner=self.name)
         except Exception:
             log.exception("releasing the outbox claims failed")
+
+    async def caught_up(self, *, within: float) -> bool:
+        """Wait until this process sends nothing and could send nothing more now (what a run
+        that died left is sent; jobs other processes hold are theirs), for at most `within`
+        seconds; whether it did."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._first_pass.wait(), timeout=within)
+        while self._tasks or self._due_heads():
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
+    def _due_heads(self) -> int:
+        with unit_of_work(self.engine) as db:
+            return store.due_heads(db)
 
     # -- for tests and health ----------------------------------------------------------
 

@@ -160,5 +160,20 @@ def due_soon(db: Connection, *, within: timedelta) -> int:
     )
 
 
+def due_heads(db: Connection) -> int:
+    """Lane heads due now that no process holds: what this process could send now."""
+    return int(
+        db.execute(
+            select(func.count())
+            .select_from(_jobs)
+            .where(
+                _jobs.c.id.in_(_heads()),
+                _jobs.c.claimed_by.is_(None),
+                _jobs.c.not_before <= utcnow(),
+            )
+        ).scalar_one()
+    )
+
+
 def count(db: Connection) -> int:
     return int(db.execute(select(func.count()).select_from(_jobs)).scalar_one())
