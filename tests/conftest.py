@@ -133,7 +133,9 @@ class RunningBot:
                 observe=observe,
             )
         )
-        await standin.wait_for(lambda: standin.polling or self._task.done())
+        # The first start in a process compiles the typed keywords: a few seconds on a
+        # busy machine.
+        await standin.wait_for(lambda: standin.polling or self._task.done(), timeout=20)
         if self._task.done():
             self._task.result()
 
