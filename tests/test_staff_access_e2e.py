@@ -70,6 +70,7 @@ def said(group: SimGroup, text: str, topic: int | None) -> list[int]:
     ]
 
 
+@pytest.mark.both_databases
 async def test_a_member_who_is_not_staff_reaches_no_family_and_is_told_once_a_day(
     standin: BotApiStandIn, bot: RunningBot, clock: Clock, translators: dict[str, Translator]
 ) -> None:
@@ -115,6 +116,7 @@ async def test_a_member_who_is_not_staff_makes_no_code_no_case_and_closes_nothin
     assert len(standin.calls_to("getChatAdministrators")) == 2
 
 
+@pytest.mark.both_databases
 async def test_someone_made_administrator_acts_as_staff_until_demoted(
     standin: BotApiStandIn, bot: RunningBot, translators: dict[str, Translator]
 ) -> None:
