@@ -133,9 +133,7 @@ class RunningBot:
                 observe=observe,
             )
         )
-        # The first start in a process compiles the typed keywords: a few seconds on a
-        # busy machine.
-        await standin.wait_for(lambda: standin.polling or self._task.done(), timeout=20)
+        await standin.wait_for(lambda: standin.polling or self._task.done(), timeout=30)
         if self._task.done():
             self._task.result()
 
