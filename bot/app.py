@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import handlers, staff_access
 from bot.runtime.intake import note_failure
 from bot.runtime.limits import Limits
 from bot.services import BotContext, Services, attach
@@ -33,6 +33,9 @@ ALLOWED_UPDATES = [
     Update.EDITED_MESSAGE,
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
+    # Who joins the staff group and who is made or stops being an administrator (staff);
+    # Telegram sends these only to a bot that is an administrator, and only when asked.
+    Update.CHAT_MEMBER,
 ]
 
 # Handler groups run in this order; the first matching handler of each group runs.
@@ -86,6 +89,14 @@ def build_application(services: Services) -> BotApplication:
     if staff is not None:
         application.add_handler(
             MessageHandler(staff & filters.UpdateType.MESSAGES, handlers.on_staff_message),
+            group=CONVERSATION,
+        )
+        application.add_handler(
+            ChatMemberHandler(
+                staff_access.on_member_change,
+                ChatMemberHandler.CHAT_MEMBER,
+                chat_id=settings.staff_chat_id,
+            ),
             group=CONVERSATION,
         )
     application.add_error_handler(note_failure)

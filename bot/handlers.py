@@ -40,6 +40,7 @@ from bot.outbox import enqueue
 from bot.screens import answer, owe_screens
 from bot.services import BotContext
 from bot.staff import on_staff_edit, staff_command
+from bot.staff_access import acts_as_staff
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.queries import ChatState
@@ -260,11 +261,14 @@ def _tell_family(
 async def on_staff_message(update: Update, context: BotContext) -> None:
     """A message in the staff group. In a case's topic, a command acts on the case and
     anything else goes to the family; outside case topics nothing is sent anywhere. Only
-    real members act: not anonymous admins posting as the group, not bots."""
+    staff act (the group's administrators, `bot.staff_access`): not other members, not
+    anonymous admins posting as the group, not bots."""
     message = update.message or update.edited_message
     if message is None or message.sender_chat is not None:
         return
     if message.from_user is None or message.from_user.is_bot:
+        return
+    if not acts_as_staff(context, message):
         return
     if update.edited_message is not None:
         on_staff_edit(context, message)

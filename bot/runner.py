@@ -27,6 +27,7 @@ from bot.runtime.sending import Outbox
 from bot.screens import SCREEN, send_screen
 from bot.services import Services
 from bot.staff import StaffSenders
+from bot.staff_access import StaffAccessSenders, StaffList, forget_old_notices
 from bot.store import queries
 from bot.store.database import open_store, unit_of_work
 from bot.store.models import utcnow
@@ -80,14 +81,24 @@ async def serve(
         await application.start()
         log.info("serving as @%s", services.bot_username)
         retention = timedelta(days=settings.retention_days)
+        staff_list = None
+        if settings.staff_chat_id is not None:
+            staff_list = StaffList(application.bot, engine, settings.staff_chat_id)
+            await staff_list.read()
 
         def housekeeping(db: Connection) -> None:
             erased = erase_closed_cases(db, older_than=retention)
             if erased:
                 log.info("erased the mappings of %d cases closed over %s ago", erased, retention)
+            forget_old_notices(db, today=clock().date())
 
         intake = Intake(
-            application, engine, outbox, retry_base=retry_base, housekeeping=housekeeping
+            application,
+            engine,
+            outbox,
+            retry_base=retry_base,
+            housekeeping=housekeeping,
+            prepare=staff_list.before if staff_list is not None else None,
         )
         poller = Poller(
             intake,
@@ -180,6 +191,7 @@ def _outbox(services: Services, application: BotApplication, retry_base: float) 
             family_language=family_language,
         )
         senders.update(inbox.senders())
+        senders.update(StaffAccessSenders(staff_chat_id, services.staff_translator).senders())
         on_uncertain = inbox.on_uncertain
     return Outbox(
         application.bot,

@@ -340,9 +340,54 @@ class _Method:
     returns: tuple[str, ...]
 
 
+_ALWAYS = re.compile(r'always "([a-z_]+)"')
+
+
 @dataclass(frozen=True)
 class _Schema:
     methods: dict[str, _Method]  # by lower-case name
+    types: dict[str, JSONDict] = field(default_factory=dict)
+
+    def check(self, type_name: str, value: Any, where: str = "") -> list[str]:
+        """What is wrong with ``value`` as a ``type_name`` ("Update", "Array of ChatMember"):
+        unknown or missing fields, wrong JSON types, a ``status`` a subtype does not allow."""
+        where = where or type_name
+        if type_name.startswith("Array of "):
+            if not isinstance(value, list):
+                return [f"{where}: a list expected, got {_kind(value)}"]
+            inner = type_name.removeprefix("Array of ")
+            return [
+                p for i, item in enumerate(value) for p in self.check(inner, item, f"{where}[{i}]")
+            ]
+        if type_name in _KIND_OF_TYPE:
+            kinds = _KIND_OF_TYPE[type_name]
+            return [] if _kind(value) in kinds else [f"{where}: {type_name} expected"]
+        spec = self.types.get(type_name)
+        if spec is None:
+            return []  # a type the schema file does not describe: not checked
+        if "subtypes" in spec:
+            tries = [self.check(sub, value, where) for sub in spec["subtypes"]]
+            if any(not problems for problems in tries):
+                return []
+            fitting = [p for p in tries if not any(" always " in line for line in p)] or tries
+            return [f"{where}: fits none of {', '.join(spec['subtypes'])}", *fitting[0]]
+        if not isinstance(value, dict):
+            return [f"{where}: an object expected, got {_kind(value)}"]
+        fields = {item["name"]: item for item in spec.get("fields", [])}
+        problems = [f"{where}: unknown field {name!r}" for name in value if name not in fields]
+        for name, item in fields.items():
+            if name not in value:
+                if item["required"]:
+                    problems.append(f"{where}: required field {name!r} missing")
+                continue
+            fixed = _ALWAYS.search(str(item.get("description", "")))
+            if fixed and value[name] != fixed.group(1):
+                problems.append(f"{where}.{name}: always {fixed.group(1)!r} in {type_name}")
+                continue
+            tries = [self.check(t, value[name], f"{where}.{name}") for t in item["types"]]
+            if all(tries):
+                problems.extend(tries[0])
+        return problems
 
     @classmethod
     def parse(cls, data: JSONDict) -> _Schema:
@@ -366,7 +411,7 @@ class _Schema:
                 )
             required = tuple(f.name for f in fields.values() if f.required)
             methods[name.lower()] = _Method(name, fields, required, tuple(spec.get("returns", ())))
-        return cls(methods)
+        return cls(methods, data.get("types", {}))
 
 
 @functools.lru_cache(maxsize=4)
@@ -576,6 +621,12 @@ class _Chat:
     blocked: bool = False
     bot_status: str = "member"
     members: dict[int, tuple[JSONDict, str]] = field(default_factory=dict)
+    #: Administrators with every right switched off (how therapists are made staff).
+    rights_off: set[int] = field(default_factory=set)
+
+    def member(self, user_id: int) -> JSONDict:
+        user, status = self.members[user_id]
+        return _member_dict(user, status, rights=user_id not in self.rights_off)
 
     def allocate_id(self) -> int:
         message_id = self.next_message_id
@@ -632,29 +683,55 @@ _BUTTON_ACTIONS = (
 _BOT_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
 
 
-def _member_dict(user: JSONDict, status: str) -> JSONDict:
+_RESTRICTED_RIGHTS = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_react_to_messages",
+    "can_edit_tag",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+)
+
+
+def _member_dict(user: JSONDict, status: str, *, rights: bool = True) -> JSONDict:
+    """A ``ChatMember`` of ``status``; an administrator without ``rights`` has every right
+    switched off (how a therapist is made staff)."""
     member: JSONDict = {"status": status, "user": user}
     if status == "administrator":
         member.update(
             can_be_edited=False,
             is_anonymous=False,
-            can_manage_chat=True,
-            can_delete_messages=True,
-            can_manage_video_chats=True,
-            can_restrict_members=True,
+            can_manage_chat=rights,
+            can_delete_messages=rights,
+            can_manage_video_chats=rights,
+            can_restrict_members=rights,
             can_promote_members=False,
-            can_change_info=True,
-            can_invite_users=True,
+            can_change_info=rights,
+            can_invite_users=rights,
             can_post_stories=False,
             can_edit_stories=False,
             can_delete_stories=False,
-            can_pin_messages=True,
-            can_manage_topics=True,
+            can_pin_messages=rights,
+            can_manage_topics=rights,
         )
     elif status == "creator":
         member["is_anonymous"] = False
     elif status == "kicked":
         member["until_date"] = 0
+    elif status == "restricted":
+        member.update(is_member=True, until_date=0)
+        member.update(dict.fromkeys(_RESTRICTED_RIGHTS, False))
+        member["can_send_messages"] = True
     return member
 
 
@@ -739,6 +816,9 @@ class BotApiStandIn:
         ask whether the bot holds a transaction open while it calls)."""
         self.settled: Callable[[], bool] | None = None
         """Whether the bot has nothing left to send; :meth:`wait_idle` waits for it too."""
+        self.newcomer_status = "member"
+        """The status in a group of someone who writes there without having been added
+        (:meth:`SimGroup.set_member`, :meth:`SimGroup.change_member`)."""
         self.flood_control = False
         """Answer 429 as Telegram does to a message over 30 a second overall or 20 a minute
         into one group (off by default: most tests raise or ignore the bot's limits)."""
@@ -948,9 +1028,16 @@ class BotApiStandIn:
         update_id = self._next_update_id
         self._next_update_id += 1
         update["update_id"] = update_id
+        problems = self._schema.check("Update", update)
+        if problems:
+            raise AssertionError(f"the stand-in made an update the schema refuses: {problems}")
         self._queue.append(update)
         self._notify(updates=True)
         return update_id
+
+    def schema_problems(self, type_name: str, value: Any) -> list[str]:
+        """What is wrong with ``value`` as a ``type_name`` of the schema (``[]``: nothing)."""
+        return self._schema.check(type_name, value)
 
     def skip_update_ids(self, n: int) -> None:
         """Make the next update id jump by ``n`` (Telegram's ids are not contiguous)."""
@@ -1965,8 +2052,7 @@ class BotApiStandIn:
             status = chat.bot_status if chat.type != "private" else "member"
             return _member_dict(self._bot_user, status)
         if user_id in chat.members:
-            user, status = chat.members[user_id]
-            return _member_dict(user, status)
+            return chat.member(user_id)
         if chat.type == "private":
             raise _bad("user not found")
         known = self._users.get(user_id)
@@ -1976,12 +2062,15 @@ class BotApiStandIn:
     def _get_chat_administrators(self, req: _Request) -> list[JSONDict]:
         chat = self._target(req.params)
         admins = [
-            _member_dict(user, status)
-            for user, status in chat.members.values()
+            chat.member(user_id)
+            for user_id, (_user, status) in chat.members.items()
             if status in {"creator", "administrator"}
         ]
         if chat.bot_status == "administrator":
             admins.append(_member_dict(self._bot_user, "administrator"))
+        problems = self._schema.check("Array of ChatMember", admins)
+        if problems:
+            raise AssertionError(f"the stand-in's administrators break the schema: {problems}")
         return admins
 
     def _get_chat_member_count(self, req: _Request) -> int:
@@ -2303,9 +2392,16 @@ class BotApiStandIn:
         self.push_update({"callback_query": query})
         return query_id
 
-    def _member_update(self, chat: _Chat, by: JSONDict, old: JSONDict, new: JSONDict) -> JSONDict:
+    def _member_update(
+        self,
+        chat: _Chat,
+        by: JSONDict,
+        old: JSONDict,
+        new: JSONDict,
+        kind: str = "my_chat_member",
+    ) -> JSONDict:
         update: JSONDict = {
-            "my_chat_member": {
+            kind: {
                 "chat": chat.info,
                 "from": by,
                 "date": self._now(),
@@ -2516,10 +2612,56 @@ class SimGroup:
             self._chat, by, _member_dict(bot, old), _member_dict(bot, "kicked")
         )
 
+    def change_member(
+        self,
+        user: SimUser | JSONDict,
+        status: str,
+        *,
+        by: SimUser | JSONDict | None = None,
+        rights: bool = False,
+    ) -> JSONDict:
+        """A person's status here changes to ``status`` ("member" to join, "administrator"
+        to be promoted — by default with every right off —, "member" again to be demoted,
+        "left", "kicked", "restricted"): pushes the ``chat_member`` update Telegram sends
+        (only to a bot that asked for it in allowed_updates). ``by`` is who changed it
+        (the person themself when they join or leave)."""
+        user_dict = _as_user_dict(user)
+        user_id = int(user_dict["id"])
+        old = (
+            self._chat.member(user_id)
+            if user_id in self._chat.members
+            else _member_dict(user_dict, "left")
+        )
+        self._chat.members[user_id] = (user_dict, status)
+        if rights:
+            self._chat.rights_off.discard(user_id)
+        else:
+            self._chat.rights_off.add(user_id)
+        new = self._chat.member(user_id)
+        actor = _as_user_dict(by) if by is not None else user_dict
+        return self._standin._member_update(self._chat, actor, old, new, kind="chat_member")
+
+    def join(self, user: SimUser | JSONDict) -> JSONDict:
+        """``user`` joins the group (pushes ``chat_member``: left -> member)."""
+        return self.change_member(user, "member")
+
+    def promote(self, user: SimUser | JSONDict, *, by: SimUser | JSONDict) -> JSONDict:
+        """``by`` makes ``user`` an administrator with no rights switched on."""
+        return self.change_member(user, "administrator", by=by)
+
+    def demote(self, user: SimUser | JSONDict, *, by: SimUser | JSONDict) -> JSONDict:
+        """``by`` takes the admin role away: ``user`` stays a member."""
+        return self.change_member(user, "member", by=by)
+
     def _sender(self, user: SimUser | JSONDict) -> JSONDict:
+        """Someone writing here who was never added is recorded with the stand-in's
+        :attr:`BotApiStandIn.newcomer_status` (no update is pushed for that)."""
         user_dict = _as_user_dict(user)
         if int(user_dict["id"]) not in self._chat.members:
-            self.set_member(user_dict)
+            status = self._standin.newcomer_status
+            self.set_member(user_dict, status)
+            if status == "administrator":
+                self._chat.rights_off.add(int(user_dict["id"]))
         return user_dict
 
     def send_text(

@@ -34,6 +34,7 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeAllPrivateChats,
+    ChatMemberAdministrator,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -550,13 +551,51 @@ async def test_limit_and_allowed_updates(standin: BotApiStandIn, bot: Bot) -> No
     anna = standin.user(PARENT_ID)
     for i in range(5):
         anna.send_text(f"m{i}")
-    standin.push_update({"chat_member": {}})  # not asked for by default
+    standin.group(-1001234, "Staff").join(standin.user(2002))  # not asked for by default
     assert len(await bot.get_updates(limit=2)) == 2
     assert len(await bot.get_updates(limit=100)) == 5
     assert standin.pending_updates() == 5
     anna.edit_text(1, "m0, edited")
     updates = await bot.get_updates(allowed_updates=["edited_message"])
     assert [u.edited_message.text for u in updates if u.edited_message] == ["m0, edited"]
+
+
+async def test_members_change_in_chat_member_updates_and_administrators_are_listed(
+    standin: BotApiStandIn, bot: Bot
+) -> None:
+    owner = standin.user(PARENT_ID, "Olli")
+    therapist = standin.user(2002, "Terhi")
+    staff = standin.group(-1001234, "Staff", forum=True)
+    staff.set_member(owner, "creator")
+    staff.join(therapist)
+    staff.promote(therapist, by=owner)
+    updates = await bot.get_updates(allowed_updates=["chat_member"])
+    changes = [u.chat_member for u in updates if u.chat_member]
+    assert [(c.old_chat_member.status, c.new_chat_member.status) for c in changes] == [
+        (ChatMemberStatus.LEFT, ChatMemberStatus.MEMBER),
+        (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR),
+    ]
+    assert changes[1].from_user.id == PARENT_ID
+    promoted = changes[1].new_chat_member
+    assert isinstance(promoted, ChatMemberAdministrator)
+    assert not promoted.can_manage_chat
+    assert not promoted.can_delete_messages
+    admins = await bot.get_chat_administrators(staff.id)
+    assert {a.user.id for a in admins} == {PARENT_ID, 2002, bot.id}
+    staff.demote(therapist, by=owner)
+    admins = await bot.get_chat_administrators(staff.id)
+    assert {a.user.id for a in admins} == {PARENT_ID, bot.id}
+    answer = standin.calls_to("getChatAdministrators")[-1].result
+    assert standin.schema_problems("Array of ChatMember", answer) == []
+
+
+def test_the_schema_check_refuses_a_malformed_member(standin: BotApiStandIn) -> None:
+    user = {"id": 1, "is_bot": False, "first_name": "A"}
+    assert standin.schema_problems("ChatMember", {"status": "member", "user": user}) == []
+    assert standin.schema_problems("ChatMember", {"status": "left", "user": user, "until_date": 0})
+    assert standin.schema_problems("ChatMember", {"status": "administrator", "user": user})
+    with pytest.raises(AssertionError, match="schema refuses"):
+        standin.push_update({"chat_member": {}})
 
 
 async def test_a_second_poller_terminates_the_first(standin: BotApiStandIn, bot: Bot) -> None:

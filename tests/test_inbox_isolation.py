@@ -43,6 +43,8 @@ async def scenario(steps: list[tuple[str, int]], workdir: Path) -> None:
         with unit_of_work(engine) as db:
             issued = [open_case(db, label=f"child {i}", secret=b"s", days=1) for i in range(CASES)]
         engine.dispose()
+        therapist = standin.user(7000, language_code="fi")
+        group.set_member(therapist, "administrator")  # staff are the group's administrators
         await bot.start(standin)
         try:
             parents = [standin.user(5000 + i, language_code="en") for i in range(CASES)]
@@ -54,7 +56,6 @@ async def scenario(steps: list[tuple[str, int]], workdir: Path) -> None:
                 i: next(t for t, name in group.topics.items() if name.startswith(code.reference))
                 for i, code in enumerate(issued)
             }
-            therapist = standin.user(7000, language_code="fi")
             expected = 0
             for number, (who, case) in enumerate(steps):
                 if who == "parent":

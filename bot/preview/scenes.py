@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel.messages.catalog import Catalog
 
-from bot import dialogs, inbox
+from bot import dialogs, inbox, staff_access
 from bot import visits as visit_rules
 from bot.dialogs import advice, customer, menu
 from bot.dialogs import visits as cards
@@ -528,6 +528,10 @@ def _staff_scenes(template: Catalog) -> list[Scene]:
                 )
             )
             continue
+        scenes.append(
+            Scene(f"staff.{key}", section, f"To staff: {key}", _staff(message), staff=True)
+        )
+    for key, message in staff_access.NOTICES.items():
         scenes.append(
             Scene(f"staff.{key}", section, f"To staff: {key}", _staff(message), staff=True)
         )

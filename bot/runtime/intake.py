@@ -76,6 +76,7 @@ class Intake:
         retry_base: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         housekeeping: Callable[[Connection], None] = lambda db: None,
+        prepare: Callable[[Update], Awaitable[None]] | None = None,
     ) -> None:
         self.application = application
         self.engine = engine
@@ -85,6 +86,9 @@ class Intake:
         self.sleep = sleep
         #: Hourly clean-up in the store (erasing closed cases' mappings).
         self.housekeeping = housekeeping
+        #: What must be asked of Telegram before an update is decided on (who is staff);
+        #: it runs before the unit of work, never inside it.
+        self.prepare = prepare
 
     async def process(self, update: Update) -> None:
         """Handle one update so that it commits once, or is logged and skipped."""
@@ -114,6 +118,8 @@ class Intake:
         failures: list[BaseException] = []
         token = _failures.set(failures)
         try:
+            if self.prepare is not None:
+                await self.prepare(update)
             with owing() as owed, unit_of_work(self.engine) as db:
                 if queries.update_was_processed(db, update_id=update.update_id):
                     log.debug("update %s was processed before; skipped", update.update_id)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, SmallInteger, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    SmallInteger,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -160,3 +168,21 @@ class Reminder(SQLModel, table=True):
     lead_hours: int
     #: When it goes out: the lead time, moved out of quiet hours.
     due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+
+
+class StaffMember(SQLModel, table=True):
+    """A person who acts as staff: an administrator of the staff group, as Telegram last
+    said (`getChatAdministrators`, then `chat_member` updates)."""
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    since: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class StaffOnlyNotice(SQLModel, table=True):
+    """Someone who is not staff acted in a topic and was told so on this day (once a day);
+    kept for a few days only."""
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    #: The topic's thread id; 0 for the general topic.
+    topic_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    day: date = Field(sa_column=Column(Date, primary_key=True))
