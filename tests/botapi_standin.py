@@ -28,7 +28,10 @@ Deliberate simplifications (documented so nobody trusts them by accident):
 * ``getUpdates`` accepts a fractional ``timeout`` so tests can long-poll briefly;
 * a schema violation (unknown or missing parameter, wrong JSON type) is answered with 400,
   where Telegram would often silently ignore an unknown parameter;
-* webhook updates are POSTed one at a time, in order.
+* webhook updates are POSTed one at a time, in order; an answer other than 2xx (or none,
+  within :attr:`BotApiStandIn.webhook_timeout`) is followed by the same update again, after a
+  short backoff. The public HTTPS URL given to ``setWebhook`` reaches a local listener through
+  :meth:`BotApiStandIn.route_webhook`, the way a reverse proxy would pass it on.
 """
 
 from __future__ import annotations
@@ -92,6 +95,10 @@ CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
 )
+WEBHOOK_NOT_HTTPS = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+WEBHOOK_PORT = "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+WEBHOOK_SECRET_BAD = "Bad Request: secret token contains unallowed characters"
+WEBHOOK_CONNECTIONS_BAD = "Bad Request: max_connections must be between 1 and 100"
 UNAUTHORIZED = "Unauthorized"
 NOT_FOUND = "Not Found"
 
@@ -689,6 +696,12 @@ class BotApiStandIn:
         self.callback_answers: dict[str, JSONDict] = {}
         self.webhook: JSONDict | None = None
         self.webhook_deliveries = 0
+        self.webhook_answers: list[tuple[int, int | None]] = []
+        """Each webhook delivery as (update_id, HTTP status), None when no answer came."""
+        self.webhook_timeout = 30.0
+        """Seconds a webhook delivery waits for its answer before it counts as failed."""
+        self._webhook_routes: dict[str, str] = {}
+        self._lose_answers = 0
 
         self._calls_by_method: dict[str, list[Call]] = {}
         self._chats: dict[int, _Chat] = {}
@@ -926,6 +939,16 @@ class BotApiStandIn:
     def pending_updates(self) -> int:
         """Updates pushed but not yet confirmed (by a later offset or a webhook 2xx)."""
         return len(self._queue)
+
+    def route_webhook(self, public: str, local: str) -> None:
+        """Deliver what is posted to URLs starting with ``public`` (``https://host``) to
+        ``local`` (``http://127.0.0.1:PORT``) instead, path kept: the reverse proxy."""
+        self._webhook_routes[public.rstrip("/")] = local.rstrip("/")
+
+    def lose_webhook_answers(self, n: int = 1) -> None:
+        """Ignore the answers to the next ``n`` webhook deliveries, as if the connection
+        broke after the bot took the update: the update is delivered again."""
+        self._lose_answers += n
 
     def expire_callback_queries(self) -> None:
         """Make every open callback query too old to answer."""
@@ -1520,14 +1543,23 @@ class BotApiStandIn:
         if not url:
             self._remove_webhook()
             return True
-        if not re.match(r"https?://\S", url):
-            raise _bad("bad webhook: an HTTPS URL must be provided for webhook")
+        match = re.match(r"https://[^/:\s]+(?::(\d+))?(?:/\S*)?$", url)
+        if match is None:
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_NOT_HTTPS)
+        if int(match.group(1) or 443) not in (80, 88, 443, 8443):
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_PORT)
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_SECRET_BAD)
+        connections = int(params.get("max_connections", 40))
+        if not 1 <= connections <= 100:
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_CONNECTIONS_BAD)
         if "allowed_updates" in params:
             self._allowed_updates = self._allowed_set(params["allowed_updates"])
         self.webhook = {
             "url": url,
-            "secret_token": params.get("secret_token"),
-            "max_connections": params.get("max_connections", 40),
+            "secret_token": secret,
+            "max_connections": connections,
         }
         if self._poll is not None:
             self._poll.terminated = CONFLICT_WEBHOOK
@@ -1563,6 +1595,12 @@ class BotApiStandIn:
                 info["last_error_message"] = self.webhook["last_error_message"]
         return info
 
+    def _routed(self, url: str) -> str:
+        for public, local in self._webhook_routes.items():
+            if url == public or url.startswith(public + "/"):
+                return local + url[len(public) :]
+        return url
+
     async def _deliver_webhooks(self) -> None:
         backoff = 0.05
         async with aiohttp.ClientSession() as session:
@@ -1577,12 +1615,23 @@ class BotApiStandIn:
                 headers = {}
                 if hook.get("secret_token"):
                     headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
+                status: int | None = None
                 try:
-                    async with session.post(hook["url"], json=update, headers=headers) as resp:
+                    async with session.post(
+                        self._routed(hook["url"]),
+                        json=update,
+                        headers=headers,
+                        timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+                    ) as resp:
+                        status = resp.status
                         ok = 200 <= resp.status < 300
                         error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
-                except (aiohttp.ClientError, OSError) as exc:
-                    ok, error = False, f"Connection failed: {exc}"
+                except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                    ok, error = False, f"Connection failed: {exc!r}"
+                if self._lose_answers:
+                    self._lose_answers -= 1
+                    ok, status, error = False, None, "Connection failed: the answer was lost"
+                self.webhook_answers.append((update["update_id"], status))
                 if ok:
                     backoff = 0.05
                     if self._queue and self._queue[0] is update:
@@ -1595,6 +1644,7 @@ class BotApiStandIn:
                 else:
                     hook["last_error_date"] = self._now()
                     hook["last_error_message"] = error
+                    self._notify()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._closed.wait(), backoff)
                     backoff = min(backoff * 2, 1.0)

@@ -30,6 +30,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from telegram.ext import Application, CallbackContext
 
 from bot.outbox import owing
+from bot.runtime.metrics import Metrics
 from bot.runtime.sending import Outbox
 from bot.store import queries
 from bot.store.database import unit_of_work
@@ -76,6 +77,7 @@ class Intake:
         retry_base: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         housekeeping: Callable[[Connection], None] = lambda db: None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.application = application
         self.engine = engine
@@ -85,12 +87,21 @@ class Intake:
         self.sleep = sleep
         #: Hourly clean-up in the store (erasing closed cases' mappings).
         self.housekeeping = housekeeping
+        self.metrics = metrics or Metrics()
+        #: When the last update arrived (time.monotonic()), for the health check.
+        self.last_update: float | None = None
 
     async def process(self, update: Update) -> None:
         """Handle one update so that it commits once, or is logged and skipped."""
+        arrived = self.last_update = time.monotonic()
         for attempt in range(1, self.attempts + 1):
             try:
-                await self._process_once(update)
+                handled = await self._process_once(update)
+                self.metrics.update_handled(
+                    update,
+                    "handled" if handled else "repeated",
+                    time.monotonic() - arrived if handled else None,
+                )
                 return
             except Exception as exc:
                 cause = exc.__cause__ or exc
@@ -109,15 +120,17 @@ class Intake:
         log.error("update %s skipped after %d tries", update.update_id, self.attempts)
         with unit_of_work(self.engine) as db:
             queries.mark_update_processed(db, update_id=update.update_id)
+        self.metrics.update_handled(update, "failed", None)
 
-    async def _process_once(self, update: Update) -> None:
+    async def _process_once(self, update: Update) -> bool:
+        """Handle the update in one unit of work; False when it was processed before."""
         failures: list[BaseException] = []
         token = _failures.set(failures)
         try:
             with owing() as owed, unit_of_work(self.engine) as db:
                 if queries.update_was_processed(db, update_id=update.update_id):
                     log.debug("update %s was processed before; skipped", update.update_id)
-                    return
+                    return False
                 # The handlers decide and write; none of them awaits the network, so this
                 # runs through without giving the event loop to anything else.
                 await self.application.process_update(update)
@@ -126,6 +139,7 @@ class Intake:
                 queries.mark_update_processed(db, update_id=update.update_id)
                 jobs = self.outbox.claim_owed(db, owed)
             self.outbox.dispatch(jobs, owed.calls)
+            return True
         finally:
             _failures.reset(token)
 
@@ -207,6 +221,8 @@ class Poller:
         #: Finished updates Telegram has not been told of yet (it will offer them again).
         self._finished: set[int] = set()
         self._next = 0
+        #: When getUpdates last answered (time.monotonic()), for the health check.
+        self.last_poll: float | None = None
 
     @property
     def offset(self) -> int | None:
@@ -251,6 +267,8 @@ class Poller:
                     await _wait(stop, delay)
                     continue
                 failures = 0
+                if updates is not None:
+                    self.last_poll = time.monotonic()
                 started = self._hand_out(updates or ())
                 if started:
                     # Units of work run straight through: most are done after one turn.
