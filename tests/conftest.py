@@ -122,6 +122,8 @@ class RunningBot:
             standin.settled = lambda: intake.idle() and outbox.settled()
 
         standin.settled = None
+        webhook = self.settings.webhook_url
+        registered = len(standin.calls_to("setWebhook"))
         self._task = asyncio.create_task(
             serve(
                 self.settings,
@@ -131,17 +133,13 @@ class RunningBot:
                 observe=observe,
             )
         )
-        webhook = self.settings.webhook_url
-        await standin.wait_for(
-            lambda: (
-                (
-                    standin.polling
-                    if webhook is None
-                    else standin.webhook is not None and standin.webhook["url"] == webhook
-                )
-                or self._task.done()
-            )
-        )
+
+        def serving() -> bool:
+            if webhook is None:
+                return standin.polling
+            return len(standin.calls_to("setWebhook")) > registered and standin.webhook is not None
+
+        await standin.wait_for(lambda: serving() or self._task.done(), timeout=30)
         if self._task.done():
             self._task.result()
 
