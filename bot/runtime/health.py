@@ -125,6 +125,7 @@ class Listener:
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
+        # aiohttp refuses a body over client_max_size with 413 as it reads it.
         self.app = web.Application(client_max_size=MAX_BODY)
         self._runner: web.AppRunner | None = None
 
