@@ -86,6 +86,7 @@ def run(
     try:
         settings.require_token()
         settings.require_webhook_secret()
+        settings.check_workers()
         check_secret_setting(settings)
         configure_logging(settings)
         _ready_store(settings, migrate=not no_migrate)

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     #: host:port of the bot's own HTTP listener; None: not set (the default applies in
     #: webhook mode, and a polling bot opens no port).
     listen: str | None = None
+    #: How many `otbot run` processes share the work (webhook mode, PostgreSQL); each keeps
+    #: its share of Telegram's limits.
+    workers: int = Field(default=1, ge=1, le=64)
 
     @field_validator("api_url")
     @classmethod
@@ -206,6 +209,25 @@ class Settings(BaseSettings):
                 "secret of 1 to 256 characters of A-Z, a-z, 0-9, _ and -"
             )
         return self.webhook_secret.get_secret_value()
+
+    def check_workers(self) -> None:
+        """Several workers need webhook mode (a second poller only gets Telegram's 409) and
+        PostgreSQL (SQLite takes one process)."""
+        if self.workers > 1 and not (self.webhook and self.database_url.startswith("postgresql")):
+            raise SettingsError(
+                "OTBOT_WORKERS above 1 needs webhook mode (OTBOT_WEBHOOK_URL) and "
+                "PostgreSQL (OTBOT_DATABASE_URL)"
+            )
+
+    @property
+    def worker_send_rate(self) -> float:
+        """This process's share of `OTBOT_SEND_RATE`."""
+        return self.send_rate / self.workers
+
+    @property
+    def worker_group_rate(self) -> int:
+        """This process's share of `OTBOT_GROUP_RATE` (at least one message a minute)."""
+        return max(1, self.group_rate // self.workers)
 
     def listen_address(self) -> tuple[str, int] | None:
         """Where the bot's HTTP listener binds: always in webhook mode, when polling only

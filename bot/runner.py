@@ -54,6 +54,7 @@ async def serve(
     or webhook once they run (tests wait for them to settle)."""
     settings.require_token()
     settings.require_webhook_secret()
+    settings.check_workers()
     check_secret_setting(settings)
     stop = stop or _stop_on_signals()
     engine = await asyncio.to_thread(open_store, settings, migrate=migrate)

@@ -700,7 +700,10 @@ class BotApiStandIn:
         """Each webhook delivery as (update_id, HTTP status), None when no answer came."""
         self.webhook_timeout = 30.0
         """Seconds a webhook delivery waits for its answer before it counts as failed."""
-        self._webhook_routes: dict[str, str] = {}
+        self.webhook_connections = 1
+        """Updates posted at once (at most the webhook's max_connections); a chat's next
+        update is posted only once its previous one got a 2xx."""
+        self._webhook_routes: dict[str, Any] = {}
         self._lose_answers = 0
 
         self._calls_by_method: dict[str, list[Call]] = {}
@@ -940,10 +943,12 @@ class BotApiStandIn:
         """Updates pushed but not yet confirmed (by a later offset or a webhook 2xx)."""
         return len(self._queue)
 
-    def route_webhook(self, public: str, local: str) -> None:
+    def route_webhook(self, public: str, *local: str) -> None:
         """Deliver what is posted to URLs starting with ``public`` (``https://host``) to
-        ``local`` (``http://127.0.0.1:PORT``) instead, path kept: the reverse proxy."""
-        self._webhook_routes[public.rstrip("/")] = local.rstrip("/")
+        ``local`` (``http://127.0.0.1:PORT``) instead, path kept: the reverse proxy. Given
+        several, requests go to each in turn (a load balancer)."""
+        targets = [target.rstrip("/") for target in local]
+        self._webhook_routes[public.rstrip("/")] = itertools.cycle(targets)
 
     def lose_webhook_answers(self, n: int = 1) -> None:
         """Ignore the answers to the next ``n`` webhook deliveries, as if the connection
@@ -1596,58 +1601,104 @@ class BotApiStandIn:
         return info
 
     def _routed(self, url: str) -> str:
-        for public, local in self._webhook_routes.items():
+        for public, targets in self._webhook_routes.items():
             if url == public or url.startswith(public + "/"):
+                local: str = next(targets)
                 return local + url[len(public) :]
         return url
 
+    @staticmethod
+    def _update_chat(update: JSONDict) -> Any:
+        """The chat an update is about (its user's for a button without a message)."""
+        for key, value in update.items():
+            if key == "update_id" or not isinstance(value, dict):
+                continue
+            if "chat" in value:
+                return value["chat"]["id"]
+            if isinstance(value.get("message"), dict):
+                return value["message"]["chat"]["id"]
+            if "from" in value:
+                return value["from"]["id"]
+        return None
+
+    def _next_delivery(self, busy: set[Any]) -> JSONDict | None:
+        """The first queued update whose chat has nothing in flight."""
+        for update in self._take(len(self._queue) or 1, self._allowed_updates):
+            chat = self._update_chat(update)
+            if id(update) not in busy and chat not in busy:
+                return update
+        return None
+
     async def _deliver_webhooks(self) -> None:
-        backoff = 0.05
+        busy: set[Any] = set()
+        in_flight: set[asyncio.Task[None]] = set()
         async with aiohttp.ClientSession() as session:
-            while self.webhook is not None and not self._closing:
-                batch = self._take(1, self._allowed_updates)
-                if not batch:
-                    event = self._update_event
-                    await event.wait()
-                    continue
-                update = batch[0]
-                hook = self.webhook
-                headers = {}
-                if hook.get("secret_token"):
-                    headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
-                status: int | None = None
-                try:
-                    async with session.post(
-                        self._routed(hook["url"]),
-                        json=update,
-                        headers=headers,
-                        timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
-                    ) as resp:
-                        status = resp.status
-                        ok = 200 <= resp.status < 300
-                        error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
-                except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                    ok, error = False, f"Connection failed: {exc!r}"
-                if self._lose_answers:
-                    self._lose_answers -= 1
-                    ok, status, error = False, None, "Connection failed: the answer was lost"
-                self.webhook_answers.append((update["update_id"], status))
-                if ok:
-                    backoff = 0.05
-                    if self._queue and self._queue[0] is update:
-                        self._queue.popleft()
-                    else:
-                        with contextlib.suppress(ValueError):
-                            self._queue.remove(update)
-                    self.webhook_deliveries += 1
-                    self._notify()
-                else:
-                    hook["last_error_date"] = self._now()
-                    hook["last_error_message"] = error
-                    self._notify()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._closed.wait(), backoff)
-                    backoff = min(backoff * 2, 1.0)
+            try:
+                while self.webhook is not None and not self._closing:
+                    hook = self.webhook
+                    limit = max(1, min(self.webhook_connections, int(hook["max_connections"])))
+                    update = self._next_delivery(busy) if len(in_flight) < limit else None
+                    if update is None:
+                        waits: set[asyncio.Future[Any]] = set(in_flight)
+                        waits.add(asyncio.ensure_future(self._update_event.wait()))
+                        _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                        for future in pending - in_flight:
+                            future.cancel()
+                        continue
+                    keys = {id(update), self._update_chat(update)}
+                    busy.update(keys)
+                    task = asyncio.ensure_future(self._deliver_one(session, hook, update))
+                    in_flight.add(task)
+
+                    def finished(done: asyncio.Task[None], keys: set[Any] = keys) -> None:
+                        in_flight.discard(done)
+                        busy.difference_update(keys)
+                        self._notify(updates=True)
+
+                    task.add_done_callback(finished)
+            finally:
+                for task in in_flight:
+                    task.cancel()
+                if in_flight:
+                    await asyncio.wait(in_flight)
+
+    async def _deliver_one(
+        self, session: aiohttp.ClientSession, hook: JSONDict, update: JSONDict
+    ) -> None:
+        """Post one update; on anything but a 2xx, wait a little (its chat waits too)."""
+        headers = {}
+        if hook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
+        status: int | None = None
+        try:
+            async with session.post(
+                self._routed(hook["url"]),
+                json=update,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+            ) as resp:
+                status = resp.status
+                ok = 200 <= resp.status < 300
+                error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            ok, error = False, f"Connection failed: {exc!r}"
+        if self._lose_answers:
+            self._lose_answers -= 1
+            ok, status, error = False, None, "Connection failed: the answer was lost"
+        self.webhook_answers.append((update["update_id"], status))
+        if ok:
+            hook["failures"] = 0
+            with contextlib.suppress(ValueError):
+                self._queue.remove(update)
+            self.webhook_deliveries += 1
+            self._notify()
+            return
+        failures = hook["failures"] = hook.get("failures", 0) + 1
+        hook["last_error_date"] = self._now()
+        hook["last_error_message"] = error
+        self._notify()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closed.wait(), min(0.05 * 2 ** (failures - 1), 1.0))
 
     # -- methods: messages ------------------------------------------------------------
 

@@ -9,7 +9,9 @@ jump), so an update Telegram delivers again is skipped. Nothing of an update's c
 stored.
 
 Updates of different chats are handled side by side (at most `OTBOT_CONCURRENCY` at once);
-updates of one private chat, and of one topic of the staff group, strictly in order.
+updates of one private chat, and of one topic of the staff group, strictly in order. With
+several processes on one PostgreSQL (webhook mode), a unit of work holds an advisory lock
+on its lane until it commits, so a lane's updates are handled one at a time across them.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
@@ -33,13 +36,15 @@ from bot.outbox import owing
 from bot.runtime.metrics import Metrics
 from bot.runtime.sending import Outbox
 from bot.store import queries
-from bot.store.database import unit_of_work
+from bot.store.database import hold_until_commit, unit_of_work
 
 log = logging.getLogger(__name__)
 
 #: How long an update id is remembered; Telegram keeps undelivered updates for 24 hours.
 REMEMBER_UPDATES = timedelta(days=2)
 PRUNE_EVERY_SECONDS = 3600.0
+#: Longest wait for another process's unit of work on the same lane (PostgreSQL).
+LANE_LOCK_TIMEOUT = "10s"
 #: While an update is unfinished, the poller asks again at most this often (Telegram answers
 #: at once with the updates it has not been told are done).
 SETTLE_SECONDS = 0.5
@@ -128,6 +133,7 @@ class Intake:
         token = _failures.set(failures)
         try:
             with owing() as owed, unit_of_work(self.engine) as db:
+                hold_lane(db, lane_of(update))
                 if queries.update_was_processed(db, update_id=update.update_id):
                     log.debug("update %s was processed before; skipped", update.update_id)
                     return False
@@ -149,6 +155,16 @@ class Intake:
             pruned = queries.prune_processed_updates(db, older_than=REMEMBER_UPDATES)
             self.housekeeping(db)
         log.debug("forgot %d old update ids", pruned)
+
+
+def hold_lane(db: Connection, lane: str) -> None:
+    """On PostgreSQL, wait for other processes' units of work on `lane` and hold it until
+    this one ends (an advisory lock named by the lane's hash). SQLite has one writer."""
+    if db.dialect.name != "postgresql":
+        return
+    db.execute(text(f"SET LOCAL lock_timeout = '{LANE_LOCK_TIMEOUT}'"))
+    digest = hashlib.blake2b(lane.encode(), digest_size=8).digest()
+    hold_until_commit(db, int.from_bytes(digest, "big", signed=True))
 
 
 def lane_of(update: Update) -> str:
