@@ -700,6 +700,8 @@ class BotApiStandIn:
         """Each webhook delivery as (update_id, HTTP status), None when no answer came."""
         self.webhook_timeout = 30.0
         """Seconds a webhook delivery waits for its answer before it counts as failed."""
+        self.webhook_targets: dict[str, int] = {}
+        """Webhook deliveries answered with a 2xx, by where they went (after routing)."""
         self.webhook_connections = 1
         """Updates posted at once (at most the webhook's max_connections); a chat's next
         update is posted only once its previous one got a 2xx."""
@@ -1670,9 +1672,10 @@ class BotApiStandIn:
         if hook.get("secret_token"):
             headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
         status: int | None = None
+        target = self._routed(hook["url"])
         try:
             async with session.post(
-                self._routed(hook["url"]),
+                target,
                 json=update,
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
@@ -1687,6 +1690,8 @@ class BotApiStandIn:
             ok, status, error = False, None, "Connection failed: the answer was lost"
         self.webhook_answers.append((update["update_id"], status))
         if ok:
+            origin = target.split("/", 3)[2]
+            self.webhook_targets[origin] = self.webhook_targets.get(origin, 0) + 1
             hook["failures"] = 0
             with contextlib.suppress(ValueError):
                 self._queue.remove(update)
