@@ -145,8 +145,9 @@ async def test_a_first_case_before_the_bot_ever_ran_asks_telegram_for_the_userna
         ),
         ({"OTBOT_WEBHOOK_URL": "http://otbot.example.fi/hook"}, "OTBOT_WEBHOOK_URL"),
         ({"OTBOT_LISTEN": "localhost"}, "OTBOT_LISTEN"),
+        ({"OTBOT_WORKERS": "2"}, "OTBOT_WORKERS"),
     ],
-    ids=["no-secret", "bad-secret", "not-https", "bad-listen"],
+    ids=["no-secret", "bad-secret", "not-https", "bad-listen", "workers-polling-sqlite"],
 )
 async def test_a_webhook_that_cannot_work_is_one_clear_line(
     settings: dict[str, str], named: str, tmp_path: Path

@@ -16,6 +16,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from test_cli import finished, otbot
 
+from bot.app import build_application
+from bot.config import load_settings
+from bot.runtime.limits import Limits
+from bot.services import Services
 from bot.store.database import make_engine
 from bot.store.models import ProcessedUpdate
 
@@ -100,3 +104,12 @@ async def test_two_webhook_workers_answer_every_family_once_and_in_order(
         assert code == 0, stderr
         assert "Traceback" not in stderr
     assert standin.violations == []
+
+
+def test_each_worker_keeps_its_share_of_telegrams_limits() -> None:
+    settings = load_settings(token=TOKEN, workers=3, send_rate=30, group_rate=20)
+    application = build_application(Services(settings, make_engine("sqlite://"), {}))
+    limits = application.bot.rate_limiter
+    assert isinstance(limits, Limits)
+    assert limits.overall.limit == 10
+    assert limits.group_per_minute == 6
