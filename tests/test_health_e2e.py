@@ -141,26 +141,28 @@ async def test_metrics_count_what_happens_and_name_no_one(
     parent = standin.user(6103, "Eetu-Kalervo", language_code="fi")
     parent.send_text("/start")
     parent.send_text("Eetu-Kalervo itkee paljon")
+    parent.send_text("/start not-a-real-code")
     await standin.wait_idle(timeout=10)
     after = await metrics(webhook_bot)
 
     def rise(name: str, **labels: str) -> float:
         return value(after, name, **labels) - value(before, name, **labels)
 
-    assert rise("otbot_updates_total", kind="message", outcome="handled") == 2
-    assert rise("otbot_webhook_requests_total", status="200") == 2
+    assert rise("otbot_updates_total", kind="message", outcome="handled") == 3
+    assert rise("otbot_webhook_requests_total", status="200") == 3
+    assert rise("otbot_link_attempts_refused_total", outcome="wrong") == 1
     assert rise("otbot_api_calls_total", method="sendMessage", outcome="ok") >= 2
     assert rise("otbot_api_calls_total", method="sendMessage", outcome="retry_after") == 1
     assert rise("otbot_api_retry_after_total") == 1
     assert rise("otbot_outbox_jobs_total", kind="screen", outcome="sent") >= 2
     assert rise("otbot_outbox_jobs_total", kind="screen", outcome="retried") == 1
-    assert rise("otbot_update_handling_seconds_count") == 2
+    assert rise("otbot_update_handling_seconds_count") == 3
     assert value(after, "otbot_outbox_jobs_owed") == 0
     assert value(after, "otbot_outbox_oldest_job_age_seconds") == 0
     assert "otbot_reminders_sent_total" in {name for name, _ in after}
     assert "otbot_reminders_due_total" in {name for name, _ in after}
     _, body, _ = await get(webhook_bot, "/metrics")
-    for private in ("6103", "Eetu", "itkee", standin.token, "a-webhook-secret"):
+    for private in ("6103", "Eetu", "itkee", "not-a-real", standin.token, "a-webhook-secret"):
         assert private not in body
 
 

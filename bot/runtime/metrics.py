@@ -94,6 +94,14 @@ class Metrics:
             registry=registry,
         )
 
+        self.link_refused = Counter(
+            "otbot_link_attempts_refused",
+            "Link codes refused, by why: wrong, expired, used, too many (this chat's wrong "
+            "tries), busy (everyone's).",
+            ["outcome"],
+            registry=registry,
+        )
+
     def update_handled(self, update: Update, outcome: str, seconds: float | None) -> None:
         self.updates.labels(update_kind(update), outcome).inc()
         if seconds is not None:
