@@ -8,6 +8,7 @@ network could.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -21,8 +22,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from bot import dialogs
 from bot.app import ALLOWED_UPDATES
 from bot.config import Settings, SettingsError, load_settings
+from bot.dialogs.base import DialogContext, Event, Reply
+from bot.runner import serve
 from bot.runtime import intake
 from bot.store.database import make_engine
 from bot.store.models import ProcessedUpdate
@@ -229,3 +233,32 @@ async def test_a_webhook_without_a_secret_or_on_another_port_is_refused(
     ]:
         with pytest.raises(SettingsError, match=f"OTBOT_{name.upper()} is not valid"):
             load_settings(**{name: value})
+
+
+async def test_a_stop_finishes_the_update_in_hand_and_telegram_hears_200(
+    standin: BotApiStandIn,
+    webhook_settings: Callable[..., Settings],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    step = dialogs.step
+    tries: list[str] = []
+
+    def slow_first_try(state: str, event: Event, context: DialogContext) -> Reply:
+        tries.append(state)
+        if len(tries) == 1:
+            raise RuntimeError("a passing fault")
+        return step(state, event, context)
+
+    monkeypatch.setattr(dialogs, "step", slow_first_try)
+    settings = webhook_settings()
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(settings, stop=stop, retry_base=0.5))
+    await standin.wait_for(lambda: standin.webhook is not None, timeout=30)
+    parent = standin.user(6008, language_code="fi")
+    parent.send_text("/start")
+    await standin.wait_for(lambda: bool(tries))
+    stop.set()  # while the update waits for its second try
+    await asyncio.wait_for(serving, timeout=10)
+    assert standin.webhook_answers == [(1, 200)]
+    assert answers_to(standin, 6008) == 1
+    assert standin.webhook is not None
