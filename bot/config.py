@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -221,8 +222,10 @@ class Settings(BaseSettings):
 
     @property
     def worker_send_rate(self) -> float:
-        """This process's share of `OTBOT_SEND_RATE`."""
-        return self.send_rate / self.workers
+        """This process's share of `OTBOT_SEND_RATE`, rounded down to whole messages a
+        second when several share it (the shares must not add up to more)."""
+        share = self.send_rate / self.workers
+        return float(math.floor(share)) if self.workers > 1 and share >= 1 else share
 
     @property
     def worker_group_rate(self) -> int:

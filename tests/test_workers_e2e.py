@@ -113,3 +113,4 @@ def test_each_worker_keeps_its_share_of_telegrams_limits() -> None:
     assert isinstance(limits, Limits)
     assert limits.overall.limit == 10
     assert limits.group_per_minute == 6
+    assert load_settings(workers=4, send_rate=30).worker_send_rate == 7, "4 x 8 would be 32"
