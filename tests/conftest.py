@@ -207,6 +207,19 @@ def webhook_settings(
 
 
 @pytest.fixture
+async def webhook_bot(
+    standin: BotApiStandIn, webhook_settings: Callable[..., Settings]
+) -> AsyncIterator[RunningBot]:
+    """The bot in webhook mode, Telegram (the stand-in) posting to it through the proxy."""
+    bot = RunningBot(webhook_settings())
+    await bot.start(standin)
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
 async def running_bot(
     standin: BotApiStandIn, make_settings: Callable[..., Settings]
 ) -> AsyncIterator[RunningBot]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import html
 import ssl
 import time
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -559,6 +560,23 @@ async def test_a_second_poller_terminates_the_first(standin: BotApiStandIn, bot:
         await first
 
 
+@contextlib.asynccontextmanager
+async def hook_server(
+    hook: Callable[[web.Request], Awaitable[web.Response]],
+) -> AsyncIterator[int]:
+    """A local webhook receiver on a free port, posting to `hook`; yields the port."""
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield runner.addresses[0][1]
+    finally:
+        await runner.cleanup()
+
+
 async def test_webhook_delivers_and_blocks_polling(standin: BotApiStandIn, bot: Bot) -> None:
     received: list[tuple[dict[str, Any], str | None]] = []
 
@@ -568,14 +586,7 @@ async def test_webhook_delivers_and_blocks_polling(standin: BotApiStandIn, bot: 
         )
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
+    async with hook_server(hook) as port:
         anna = standin.user(PARENT_ID)
         with pytest.raises(BadRequest, match=r"(?i)https url must be provided"):
             await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
@@ -597,8 +608,6 @@ async def test_webhook_delivers_and_blocks_polling(standin: BotApiStandIn, bot: 
         assert info.pending_update_count == 0
         assert await bot.delete_webhook()
         assert await bot.get_updates() == ()
-    finally:
-        await runner.cleanup()
 
 
 async def test_simulated_people_make_updates_ptb_understands(
@@ -717,14 +726,7 @@ async def test_webhook_delivers_again_until_answered_with_2xx(
         received.append((await request.json())["update_id"])
         return web.Response(status=statuses.pop(0))
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
+    async with hook_server(hook) as port:
         standin.route_webhook("https://bot.example.org:8443", f"http://127.0.0.1:{port}")
         await bot.set_webhook("https://bot.example.org:8443/hook", secret_token="s3cret")
         standin.lose_webhook_answers(1)
@@ -734,5 +736,3 @@ async def test_webhook_delivers_again_until_answered_with_2xx(
         assert standin.webhook_answers == [(1, None), (1, 500), (1, 200)]
         info = await bot.get_webhook_info()
         assert "500" in (info.last_error_message or "")
-    finally:
-        await runner.cleanup()

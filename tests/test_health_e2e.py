@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-import pytest
 from botapi_standin import BotApiStandIn
 from conftest import Clock, RunningBot, free_port, fresh_postgres
 from prometheus_client.parser import text_string_to_metric_families
@@ -41,18 +40,6 @@ async def metrics(bot: RunningBot) -> dict[tuple[str, tuple[tuple[str, str], ...
 
 def value(samples: dict[Any, float], name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
-
-
-@pytest.fixture
-async def webhook_bot(
-    standin: BotApiStandIn, webhook_settings: Callable[..., Settings]
-) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(webhook_settings())
-    await bot.start(standin)
-    try:
-        yield bot
-    finally:
-        await bot.stop()
 
 
 async def test_healthz_is_200_with_a_small_json_while_all_runs(

@@ -51,18 +51,6 @@ def processed_updates(settings: Settings) -> int:
         engine.dispose()
 
 
-@pytest.fixture
-async def webhook_bot(
-    standin: BotApiStandIn, webhook_settings: Callable[..., Settings]
-) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(webhook_settings())
-    await bot.start(standin)
-    try:
-        yield bot
-    finally:
-        await bot.stop()
-
-
 def listener(bot: RunningBot) -> str:
     return f"http://{bot.settings.listen}"
 
