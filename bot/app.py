@@ -52,7 +52,12 @@ def build_application(services: Services) -> BotApplication:
         .base_file_url(f"{settings.api_url}/file/bot")
         .updater(None)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(Limits(per_second=settings.send_rate, group_per_minute=settings.group_rate))
+        .rate_limiter(
+            Limits(
+                per_second=settings.worker_send_rate,
+                group_per_minute=settings.worker_group_rate,
+            )
+        )
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -76,7 +76,8 @@ def run(
         ),
     ] = False,
 ) -> None:
-    """Serve the bot: long-poll the Bot API until stopped (SIGTERM or Ctrl+C)."""
+    """Serve the bot until stopped (SIGTERM or Ctrl+C): long-poll the Bot API, or with
+    OTBOT_WEBHOOK_URL take Telegram's posts on OTBOT_LISTEN."""
     from bot.cases import check_secret_setting
     from bot.runner import serve
     from bot.store.database import StoreError, StoreUnavailableError
@@ -84,6 +85,8 @@ def run(
     settings = _settings()
     try:
         settings.require_token()
+        settings.require_webhook_secret()
+        settings.check_workers()
         check_secret_setting(settings)
         configure_logging(settings)
         _ready_store(settings, migrate=not no_migrate)

@@ -113,6 +113,8 @@ class VisitCards:
             log.info("chat %s has blocked the bot; visit message not sent", job["chat_id"])
             case_id = visit.case_id
             return lambda db: inbox.notify_staff(db, case_id, "blocked")
+        if reason == "reminder":
+            services.metrics.reminders_sent.inc()
         return None
 
 

@@ -121,6 +121,8 @@ def _link(context: BotContext, update: Update, code: str, *, typed: bool) -> Non
     log.info(
         "chat %s tried a %s code: %s", chat.id, "typed" if typed else "link", result.outcome.value
     )
+    if result.outcome not in (Outcome.LINKED, Outcome.ALREADY):
+        context.services.metrics.link_refused.labels(result.outcome.value).inc()
     if result.outcome is Outcome.LINKED and result.case is not None:
         name = user.full_name + (f" (@{user.username})" if user.username else "")
         case_id = result.case.id

@@ -22,8 +22,11 @@ from bot.i18n import LANGUAGES, Translator, load_translators
 from bot.inbox import Inbox, erase_closed_cases
 from bot.outbox import Sender
 from bot.profile import publish_profile
+from bot.runtime.health import Health, Listener
 from bot.runtime.intake import Intake, Poller
+from bot.runtime.limits import Limits
 from bot.runtime.sending import Outbox
+from bot.runtime.webhook import Webhook
 from bot.screens import SCREEN, send_screen
 from bot.services import Services
 from bot.staff import StaffSenders
@@ -46,12 +49,15 @@ async def serve(
     stop: asyncio.Event | None = None,
     retry_base: float = 1.0,
     clock: Callable[[], datetime] = utcnow,
-    observe: Callable[[Outbox, Poller], None] | None = None,
+    observe: Callable[[Outbox, Poller | Webhook], None] | None = None,
     migrate: bool = True,
 ) -> None:
-    """Serve until `stop` is set (or SIGTERM / SIGINT when no event is given). `observe`
-    is shown the outbox and the poller once they run (tests wait for them to settle)."""
+    """Serve until `stop` is set (or SIGTERM / SIGINT when no event is given): long-poll,
+    or in webhook mode take Telegram's posts. `observe` is shown the outbox and the poller
+    or webhook once they run (tests wait for them to settle)."""
     settings.require_token()
+    settings.require_webhook_secret()
+    settings.check_workers()
     check_secret_setting(settings)
     stop = stop or _stop_on_signals()
     engine = await asyncio.to_thread(open_store, settings, migrate=migrate)
@@ -59,6 +65,8 @@ async def serve(
         settings, engine, load_translators(), secret=load_secret(settings), clock=clock
     )
     application = build_application(services)
+    if isinstance(application.bot.rate_limiter, Limits):
+        application.bot.rate_limiter.observe = _count_call(services)
     outbox = _outbox(services, application, retry_base)
     initialized = False
     sending: asyncio.Task[None] | None = None
@@ -77,7 +85,8 @@ async def serve(
         await asyncio.to_thread(_prepare_dialogs, services)
         services.bot_username = _bot_username(services, application.bot.username)
         await publish_profile(application.bot, services.translators)
-        await _delete_webhook(application)
+        if not settings.webhook:
+            await _delete_webhook(application)
         await application.start()
         log.info("serving as @%s", services.bot_username)
         retention = timedelta(days=settings.retention_days)
@@ -99,27 +108,35 @@ async def serve(
             retry_base=retry_base,
             housekeeping=housekeeping,
             prepare=staff_list.before if staff_list is not None else None,
+            metrics=services.metrics,
         )
-        poller = Poller(
-            intake,
-            allowed_updates=ALLOWED_UPDATES,
-            timeout=settings.poll_timeout,
-            concurrency=settings.concurrency,
-        )
+        taking = _intake_loop(settings, intake)
         reminders = Reminders(
             engine,
             clock=clock,
             quiet=services.quiet_hours,
             tick_seconds=settings.tick_seconds,
             wake=outbox.wake,
+            metrics=services.metrics,
         )
         if observe is not None:
-            observe(outbox, poller)
+            observe(outbox, taking)
         reminding = asyncio.create_task(reminders.run(stop))
+        running = sending
+        listener = _listener(
+            services, taking, running=lambda: not (running.done() or reminding.done())
+        )
         try:
-            await poller.run(stop)
+            if listener is not None:
+                await listener.start()
+            if isinstance(taking, Webhook):
+                await taking.run(stop, retry_base)
+            else:
+                await taking.run(stop)
         finally:
             stop.set()
+            if listener is not None:
+                await listener.stop()
             await reminding
     except InvalidToken:
         raise SettingsError(
@@ -136,6 +153,53 @@ async def serve(
             await application.shutdown()
         engine.dispose()
         log.info("stopped")
+
+
+def _intake_loop(settings: Settings, intake: Intake) -> Poller | Webhook:
+    """The polling loop, or in webhook mode the webhook's receiver."""
+    secret = settings.require_webhook_secret()
+    if settings.webhook_url is None or secret is None:
+        return Poller(
+            intake,
+            allowed_updates=ALLOWED_UPDATES,
+            timeout=settings.poll_timeout,
+            concurrency=settings.concurrency,
+        )
+    return Webhook(
+        intake,
+        url=settings.webhook_url,
+        path=settings.webhook_path,
+        secret=secret,
+        allowed_updates=ALLOWED_UPDATES,
+        max_connections=settings.webhook_max_connections,
+        concurrency=settings.concurrency,
+    )
+
+
+def _listener(
+    services: Services, taking: Poller | Webhook, *, running: Callable[[], bool]
+) -> Listener | None:
+    """The HTTP listener (webhook, /healthz, /metrics); a polling bot opens none unless
+    OTBOT_LISTEN is set."""
+    address = services.settings.listen_address()
+    if address is None:
+        return None
+    listener = Listener(*address)
+    polling = isinstance(taking, Poller)
+    health = Health(
+        services.engine,
+        services.metrics,
+        mode="polling" if polling else "webhook",
+        clock=services.clock,
+        running=running,
+        last_update=lambda: taking.intake.last_update,
+        last_poll=(lambda: taking.last_poll) if isinstance(taking, Poller) else None,
+        poll_stale_after=services.settings.poll_timeout + 60.0,
+    )
+    health.add_routes(listener.app)
+    if isinstance(taking, Webhook):
+        taking.add_routes(listener.app)
+    return listener
 
 
 def _prepare_dialogs(services: Services) -> None:
@@ -200,7 +264,19 @@ def _outbox(services: Services, application: BotApplication, retry_base: float) 
         on_uncertain=on_uncertain,
         retry_base=retry_base,
         only_process=services.engine.dialect.name == "sqlite",
+        metrics=services.metrics,
     )
+
+
+def _count_call(services: Services) -> Callable[[str, str], None]:
+    metrics = services.metrics
+
+    def count(method: str, outcome: str) -> None:
+        metrics.api_calls.labels(method, outcome).inc()
+        if outcome == "retry_after":
+            metrics.retry_after.inc()
+
+    return count
 
 
 def _nothing_uncertain(db: Connection, kind: str, payload: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.dialogs.base import DialogContext
 from bot.i18n import Translator
 from bot.office_hours import OfficeHours, QuietHours
+from bot.runtime.metrics import Metrics
 from bot.store.models import utcnow
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ class Services:
     secret: bytes = b""
     #: The time now; tests give a fixed clock.
     clock: Callable[[], datetime] = utcnow
+    #: What the running bot counts (`GET /metrics`).
+    metrics: Metrics = field(default_factory=Metrics)
     _contexts: dict[str, DialogContext] = field(default_factory=dict, repr=False)
 
     @cached_property

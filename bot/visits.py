@@ -27,6 +27,7 @@ from bot.dialogs.base import destination
 from bot.i18n import N_
 from bot.office_hours import QuietHours
 from bot.outbox import chat_lane, enqueue, enqueue_all, reminder_lane
+from bot.runtime.metrics import Metrics
 from bot.store.database import unit_of_work
 from bot.store.models import Case, Conversation, Guardian, Reminder, Visit, utcnow
 from bot.store.queries import guardians_of
@@ -644,6 +645,7 @@ class Reminders:
         tick_seconds: float,
         wake: Callable[[], None],
         batch: int = 500,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -651,6 +653,7 @@ class Reminders:
         self.tick_seconds = tick_seconds
         self.wake = wake
         self.batch = batch
+        self.metrics = metrics or Metrics()
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -681,4 +684,5 @@ class Reminders:
             await asyncio.sleep(0)
         if total:
             log.info("claimed %d due reminders", total)
+            self.metrics.reminders_due.inc(total)
         return total

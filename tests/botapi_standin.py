@@ -28,7 +28,10 @@ Deliberate simplifications (documented so nobody trusts them by accident):
 * ``getUpdates`` accepts a fractional ``timeout`` so tests can long-poll briefly;
 * a schema violation (unknown or missing parameter, wrong JSON type) is answered with 400,
   where Telegram would often silently ignore an unknown parameter;
-* webhook updates are POSTed one at a time, in order.
+* webhook updates are POSTed one at a time, in order; an answer other than 2xx (or none,
+  within :attr:`BotApiStandIn.webhook_timeout`) is followed by the same update again, after a
+  short backoff. The public HTTPS URL given to ``setWebhook`` reaches a local listener through
+  :meth:`BotApiStandIn.route_webhook`, the way a reverse proxy would pass it on.
 """
 
 from __future__ import annotations
@@ -93,6 +96,10 @@ CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
 )
+WEBHOOK_NOT_HTTPS = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+WEBHOOK_PORT = "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+WEBHOOK_SECRET_BAD = "Bad Request: secret token contains unallowed characters"
+WEBHOOK_CONNECTIONS_BAD = "Bad Request: max_connections must be between 1 and 100"
 UNAUTHORIZED = "Unauthorized"
 NOT_FOUND = "Not Found"
 
@@ -791,6 +798,17 @@ class BotApiStandIn:
         self.callback_answers: dict[str, JSONDict] = {}
         self.webhook: JSONDict | None = None
         self.webhook_deliveries = 0
+        self.webhook_answers: list[tuple[int, int | None]] = []
+        """Each webhook delivery as (update_id, HTTP status), None when no answer came."""
+        self.webhook_timeout = 30.0
+        """Seconds a webhook delivery waits for its answer before it counts as failed."""
+        self.webhook_targets: dict[str, int] = {}
+        """Webhook deliveries answered with a 2xx, by where they went (after routing)."""
+        self.webhook_connections = 1
+        """Updates posted at once (at most the webhook's max_connections); a chat's next
+        update is posted only once its previous one got a 2xx."""
+        self._webhook_routes: dict[str, Any] = {}
+        self._lose_answers = 0
 
         self._calls_by_method: dict[str, list[Call]] = {}
         self._chats: dict[int, _Chat] = {}
@@ -1046,6 +1064,18 @@ class BotApiStandIn:
     def pending_updates(self) -> int:
         """Updates pushed but not yet confirmed (by a later offset or a webhook 2xx)."""
         return len(self._queue)
+
+    def route_webhook(self, public: str, *local: str) -> None:
+        """Deliver what is posted to URLs starting with ``public`` (``https://host``) to
+        ``local`` (``http://127.0.0.1:PORT``) instead, path kept: the reverse proxy. Given
+        several, requests go to each in turn (a load balancer)."""
+        targets = [target.rstrip("/") for target in local]
+        self._webhook_routes[public.rstrip("/")] = itertools.cycle(targets)
+
+    def lose_webhook_answers(self, n: int = 1) -> None:
+        """Ignore the answers to the next ``n`` webhook deliveries, as if the connection
+        broke after the bot took the update: the update is delivered again."""
+        self._lose_answers += n
 
     def expire_callback_queries(self) -> None:
         """Make every open callback query too old to answer."""
@@ -1675,14 +1705,23 @@ class BotApiStandIn:
         if not url:
             self._remove_webhook()
             return True
-        if not re.match(r"https?://\S", url):
-            raise _bad("bad webhook: an HTTPS URL must be provided for webhook")
+        match = re.match(r"https://[^/:\s]+(?::(\d+))?(?:/\S*)?$", url)
+        if match is None:
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_NOT_HTTPS)
+        if int(match.group(1) or 443) not in (80, 88, 443, 8443):
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_PORT)
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_SECRET_BAD)
+        connections = int(params.get("max_connections", 40))
+        if not 1 <= connections <= 100:
+            raise ApiError(HTTPStatus.BAD_REQUEST, WEBHOOK_CONNECTIONS_BAD)
         if "allowed_updates" in params:
             self._allowed_updates = self._allowed_set(params["allowed_updates"])
         self.webhook = {
             "url": url,
-            "secret_token": params.get("secret_token"),
-            "max_connections": params.get("max_connections", 40),
+            "secret_token": secret,
+            "max_connections": connections,
         }
         if self._poll is not None:
             self._poll.terminated = CONFLICT_WEBHOOK
@@ -1718,41 +1757,108 @@ class BotApiStandIn:
                 info["last_error_message"] = self.webhook["last_error_message"]
         return info
 
+    def _routed(self, url: str) -> str:
+        for public, targets in self._webhook_routes.items():
+            if url == public or url.startswith(public + "/"):
+                local: str = next(targets)
+                return local + url[len(public) :]
+        return url
+
+    @staticmethod
+    def _update_chat(update: JSONDict) -> Any:
+        """The chat an update is about (its user's for a button without a message)."""
+        for key, value in update.items():
+            if key == "update_id" or not isinstance(value, dict):
+                continue
+            if "chat" in value:
+                return value["chat"]["id"]
+            if isinstance(value.get("message"), dict):
+                return value["message"]["chat"]["id"]
+            if "from" in value:
+                return value["from"]["id"]
+        return None
+
+    def _next_delivery(self, busy: set[Any]) -> JSONDict | None:
+        """The first queued update whose chat has nothing in flight."""
+        for update in self._take(len(self._queue) or 1, self._allowed_updates):
+            chat = self._update_chat(update)
+            if id(update) not in busy and chat not in busy:
+                return update
+        return None
+
     async def _deliver_webhooks(self) -> None:
-        backoff = 0.05
+        busy: set[Any] = set()
+        in_flight: set[asyncio.Task[None]] = set()
         async with aiohttp.ClientSession() as session:
-            while self.webhook is not None and not self._closing:
-                batch = self._take(1, self._allowed_updates)
-                if not batch:
-                    event = self._update_event
-                    await event.wait()
-                    continue
-                update = batch[0]
-                hook = self.webhook
-                headers = {}
-                if hook.get("secret_token"):
-                    headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
-                try:
-                    async with session.post(hook["url"], json=update, headers=headers) as resp:
-                        ok = 200 <= resp.status < 300
-                        error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
-                except (aiohttp.ClientError, OSError) as exc:
-                    ok, error = False, f"Connection failed: {exc}"
-                if ok:
-                    backoff = 0.05
-                    if self._queue and self._queue[0] is update:
-                        self._queue.popleft()
-                    else:
-                        with contextlib.suppress(ValueError):
-                            self._queue.remove(update)
-                    self.webhook_deliveries += 1
-                    self._notify()
-                else:
-                    hook["last_error_date"] = self._now()
-                    hook["last_error_message"] = error
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._closed.wait(), backoff)
-                    backoff = min(backoff * 2, 1.0)
+            try:
+                while self.webhook is not None and not self._closing:
+                    hook = self.webhook
+                    limit = max(1, min(self.webhook_connections, int(hook["max_connections"])))
+                    update = self._next_delivery(busy) if len(in_flight) < limit else None
+                    if update is None:
+                        waits: set[asyncio.Future[Any]] = set(in_flight)
+                        waits.add(asyncio.ensure_future(self._update_event.wait()))
+                        _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                        for future in pending - in_flight:
+                            future.cancel()
+                        continue
+                    keys = {id(update), self._update_chat(update)}
+                    busy.update(keys)
+                    task = asyncio.ensure_future(self._deliver_one(session, hook, update))
+                    in_flight.add(task)
+
+                    def finished(done: asyncio.Task[None], keys: set[Any] = keys) -> None:
+                        in_flight.discard(done)
+                        busy.difference_update(keys)
+                        self._notify(updates=True)
+
+                    task.add_done_callback(finished)
+            finally:
+                for task in in_flight:
+                    task.cancel()
+                if in_flight:
+                    await asyncio.wait(in_flight)
+
+    async def _deliver_one(
+        self, session: aiohttp.ClientSession, hook: JSONDict, update: JSONDict
+    ) -> None:
+        """Post one update; on anything but a 2xx, wait a little (its chat waits too)."""
+        headers = {}
+        if hook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
+        status: int | None = None
+        target = self._routed(hook["url"])
+        try:
+            async with session.post(
+                target,
+                json=update,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+            ) as resp:
+                status = resp.status
+                ok = 200 <= resp.status < 300
+                error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            ok, error = False, f"Connection failed: {exc!r}"
+        if self._lose_answers:
+            self._lose_answers -= 1
+            ok, status, error = False, None, "Connection failed: the answer was lost"
+        self.webhook_answers.append((update["update_id"], status))
+        if ok:
+            origin = target.split("/", 3)[2]
+            self.webhook_targets[origin] = self.webhook_targets.get(origin, 0) + 1
+            hook["failures"] = 0
+            with contextlib.suppress(ValueError):
+                self._queue.remove(update)
+            self.webhook_deliveries += 1
+            self._notify()
+            return
+        failures = hook["failures"] = hook.get("failures", 0) + 1
+        hook["last_error_date"] = self._now()
+        hook["last_error_message"] = error
+        self._notify()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closed.wait(), min(0.05 * 2 ** (failures - 1), 1.0))
 
     # -- methods: messages ------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from bot.i18n import Translator, load_translators
 from bot.runner import serve
 from bot.runtime.intake import Poller
 from bot.runtime.sending import Outbox
+from bot.runtime.webhook import Webhook
 from bot.store.database import make_engine, open_units
 
 TOKEN = "123456:TEST-token"
@@ -120,10 +122,12 @@ class RunningBot:
     async def start(self, standin: BotApiStandIn) -> None:
         self._stop = asyncio.Event()
 
-        def observe(outbox: Outbox, poller: Poller) -> None:
-            standin.settled = lambda: poller.idle() and outbox.settled()
+        def observe(outbox: Outbox, intake: Poller | Webhook) -> None:
+            standin.settled = lambda: intake.idle() and outbox.settled()
 
         standin.settled = None
+        webhook = self.settings.webhook_url
+        registered = len(standin.calls_to("setWebhook"))
         self._task = asyncio.create_task(
             serve(
                 self.settings,
@@ -133,7 +137,13 @@ class RunningBot:
                 observe=observe,
             )
         )
-        await standin.wait_for(lambda: standin.polling or self._task.done(), timeout=30)
+
+        def serving() -> bool:
+            if webhook is None:
+                return standin.polling
+            return len(standin.calls_to("setWebhook")) > registered and standin.webhook is not None
+
+        await standin.wait_for(lambda: serving() or self._task.done(), timeout=30)
         if self._task.done():
             self._task.result()
 
@@ -163,6 +173,54 @@ def make_settings(standin: BotApiStandIn, database_url: str) -> Callable[..., Se
         return load_settings(**values)
 
     return make
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+#: The public URL of the webhook in the tests; the stand-in routes it to the bot's listener.
+WEBHOOK_ORIGIN = "https://otbot.example.fi"
+WEBHOOK_PATH = "/telegram/hook-4f9c2a"
+WEBHOOK_SECRET = "a-webhook-secret_for-tests"
+
+
+@pytest.fixture
+def webhook_settings(
+    standin: BotApiStandIn, make_settings: Callable[..., Settings]
+) -> Callable[..., Settings]:
+    """Settings of a bot in webhook mode behind a (simulated) reverse proxy: Telegram posts
+    to WEBHOOK_ORIGIN + WEBHOOK_PATH, which reaches the bot's listener on a free port."""
+
+    def make(**overrides: Any) -> Settings:
+        port = free_port()
+        standin.route_webhook(WEBHOOK_ORIGIN, f"http://127.0.0.1:{port}")
+        values: dict[str, Any] = {
+            "webhook_url": WEBHOOK_ORIGIN + WEBHOOK_PATH,
+            "webhook_secret": WEBHOOK_SECRET,
+            "listen": f"127.0.0.1:{port}",
+        }
+        values.update(overrides)
+        return make_settings(**values)
+
+    return make
+
+
+@pytest.fixture
+async def webhook_bot(
+    standin: BotApiStandIn, webhook_settings: Callable[..., Settings]
+) -> AsyncIterator[RunningBot]:
+    """The bot in webhook mode, Telegram (the stand-in) posting to it through the proxy."""
+    bot = RunningBot(webhook_settings())
+    await bot.start(standin)
+    try:
+        yield bot
+    finally:
+        await bot.stop()
 
 
 @pytest.fixture

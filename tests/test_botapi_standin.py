@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import html
 import ssl
 import time
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -607,6 +608,23 @@ async def test_a_second_poller_terminates_the_first(standin: BotApiStandIn, bot:
         await first
 
 
+@contextlib.asynccontextmanager
+async def hook_server(
+    hook: Callable[[web.Request], Awaitable[web.Response]],
+) -> AsyncIterator[int]:
+    """A local webhook receiver on a free port, posting to `hook`; yields the port."""
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield runner.addresses[0][1]
+    finally:
+        await runner.cleanup()
+
+
 async def test_webhook_delivers_and_blocks_polling(standin: BotApiStandIn, bot: Bot) -> None:
     received: list[tuple[dict[str, Any], str | None]] = []
 
@@ -616,29 +634,28 @@ async def test_webhook_delivers_and_blocks_polling(standin: BotApiStandIn, bot: 
         )
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
+    async with hook_server(hook) as port:
         anna = standin.user(PARENT_ID)
-        await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="s3cret")
+        with pytest.raises(BadRequest, match=r"(?i)https url must be provided"):
+            await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+        with pytest.raises(BadRequest, match=r"(?i)ports 80, 88, 443 or 8443"):
+            await bot.set_webhook("https://bot.example.org:8080/hook")
+        with pytest.raises(BadRequest, match=r"(?i)secret token"):
+            await bot.set_webhook("https://bot.example.org/hook", secret_token="not secret")
+        standin.route_webhook("https://bot.example.org", f"http://127.0.0.1:{port}")
+        await bot.set_webhook("https://bot.example.org/hook", secret_token="s3cret")
         with pytest.raises(Conflict, match="webhook is active"):
             await bot.get_updates()
         anna.send_text("via webhook")
         await standin.wait_idle()
         assert received[0][0]["message"]["text"] == "via webhook"
         assert received[0][1] == "s3cret"
+        assert standin.webhook_answers == [(1, 200)]
         info = await bot.get_webhook_info()
-        assert info.url.endswith("/hook")
+        assert info.url == "https://bot.example.org/hook"
         assert info.pending_update_count == 0
         assert await bot.delete_webhook()
         assert await bot.get_updates() == ()
-    finally:
-        await runner.cleanup()
 
 
 async def test_simulated_people_make_updates_ptb_understands(
@@ -745,3 +762,25 @@ def test_escaped_text_always_parses_to_itself(text: str) -> None:
     assert plain == text
     assert entities == []
     assert utf16_len(text) == len(text.encode("utf-16-le")) // 2
+
+
+async def test_webhook_delivers_again_until_answered_with_2xx(
+    standin: BotApiStandIn, bot: Bot
+) -> None:
+    statuses = [200, 500, 200]
+    received: list[int] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append((await request.json())["update_id"])
+        return web.Response(status=statuses.pop(0))
+
+    async with hook_server(hook) as port:
+        standin.route_webhook("https://bot.example.org:8443", f"http://127.0.0.1:{port}")
+        await bot.set_webhook("https://bot.example.org:8443/hook", secret_token="s3cret")
+        standin.lose_webhook_answers(1)
+        standin.user(PARENT_ID).send_text("twice")
+        await standin.wait_idle()
+        assert received == [1, 1, 1]
+        assert standin.webhook_answers == [(1, None), (1, 500), (1, 200)]
+        info = await bot.get_webhook_info()
+        assert "500" in (info.last_error_message or "")

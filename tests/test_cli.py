@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from botapi_standin import BotApiStandIn
-from conftest import TOKEN
+from conftest import TOKEN, free_port
 
 
 async def otbot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
@@ -133,3 +133,55 @@ async def test_a_first_case_before_the_bot_ever_ran_asks_telegram_for_the_userna
     again = await otbot("case", "new", "--label", "Aino", env=env, cwd=tmp_path)
     await asyncio.wait_for(again.communicate(), timeout=30)
     assert len(standin.calls_to("getMe")) == 1, "the username is remembered"
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"OTBOT_WEBHOOK_URL": "https://otbot.example.fi/hook"}, "OTBOT_WEBHOOK_SECRET"),
+        (
+            {"OTBOT_WEBHOOK_URL": "https://otbot.example.fi/hook", "OTBOT_WEBHOOK_SECRET": "a b"},
+            "OTBOT_WEBHOOK_SECRET",
+        ),
+        ({"OTBOT_WEBHOOK_URL": "http://otbot.example.fi/hook"}, "OTBOT_WEBHOOK_URL"),
+        ({"OTBOT_LISTEN": "localhost"}, "OTBOT_LISTEN"),
+        ({"OTBOT_WORKERS": "2"}, "OTBOT_WORKERS"),
+    ],
+    ids=["no-secret", "bad-secret", "not-https", "bad-listen", "workers-polling-sqlite"],
+)
+async def test_a_webhook_that_cannot_work_is_one_clear_line(
+    settings: dict[str, str], named: str, tmp_path: Path
+) -> None:
+    env = {"OTBOT_TOKEN": TOKEN, **settings}
+    code, stderr = await finished(await otbot("run", env=env, cwd=tmp_path))
+    assert code == 2
+    assert stderr.strip().count("\n") == 0, stderr
+    assert named in stderr
+    assert "a b" not in stderr
+
+
+async def test_otbot_run_in_webhook_mode_answers_and_leaves_the_webhook_at_a_stop(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    port = free_port()
+    standin.route_webhook("https://otbot.example.fi", f"http://127.0.0.1:{port}")
+    env = {
+        "OTBOT_TOKEN": TOKEN,
+        "OTBOT_API_URL": standin.url,
+        "OTBOT_WEBHOOK_URL": "https://otbot.example.fi/telegram/hook",
+        "OTBOT_WEBHOOK_SECRET": "webhook-secret-of-a-real-process",
+        "OTBOT_LISTEN": f"127.0.0.1:{port}",
+    }
+    process = await otbot("run", env=env, cwd=tmp_path)
+    parent = standin.user(5003, language_code="fi")
+    parent.send_text("/start")
+    await standin.wait_for(lambda: bool(parent.bot_messages()), timeout=30)
+    assert "Helsingin kaupungin" in parent.bot_messages()[0].text
+    process.send_signal(signal.SIGTERM)
+    code, stderr = await finished(process)
+    assert code == 0, stderr
+    assert standin.webhook is not None
+    assert standin.calls_to("deleteWebhook") == []
+    assert "webhook-secret-of-a-real-process" not in stderr
+    assert "/telegram/hook" not in stderr
+    assert "Traceback" not in stderr

@@ -9,7 +9,9 @@ jump), so an update Telegram delivers again is skipped. Nothing of an update's c
 stored.
 
 Updates of different chats are handled side by side (at most `OTBOT_CONCURRENCY` at once);
-updates of one private chat, and of one topic of the staff group, strictly in order.
+updates of one private chat, and of one topic of the staff group, strictly in order. With
+several processes on one PostgreSQL (webhook mode), a unit of work holds an advisory lock
+on its lane until it commits, so a lane's updates are handled one at a time across them.
 """
 
 from __future__ import annotations
@@ -18,27 +20,31 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.outbox import owing
+from bot.runtime.metrics import Metrics
 from bot.runtime.sending import Outbox
 from bot.store import queries
-from bot.store.database import unit_of_work
+from bot.store.database import hold_until_commit, unit_of_work
 
 log = logging.getLogger(__name__)
 
 #: How long an update id is remembered; Telegram keeps undelivered updates for 24 hours.
 REMEMBER_UPDATES = timedelta(days=2)
 PRUNE_EVERY_SECONDS = 3600.0
+#: Longest wait for another process's unit of work on the same lane (PostgreSQL).
+LANE_LOCK_TIMEOUT = "10s"
 #: While an update is unfinished, the poller asks again at most this often (Telegram answers
 #: at once with the updates it has not been told are done).
 SETTLE_SECONDS = 0.5
@@ -77,6 +83,7 @@ class Intake:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         housekeeping: Callable[[Connection], None] = lambda db: None,
         prepare: Callable[[Update], Awaitable[None]] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.application = application
         self.engine = engine
@@ -89,12 +96,21 @@ class Intake:
         #: What must be asked of Telegram before an update is decided on (who is staff);
         #: it runs before the unit of work, never inside it.
         self.prepare = prepare
+        self.metrics = metrics or Metrics()
+        #: When the last update arrived (time.monotonic()), for the health check.
+        self.last_update: float | None = None
 
     async def process(self, update: Update) -> None:
         """Handle one update so that it commits once, or is logged and skipped."""
+        arrived = self.last_update = time.monotonic()
         for attempt in range(1, self.attempts + 1):
             try:
-                await self._process_once(update)
+                handled = await self._process_once(update)
+                self.metrics.update_handled(
+                    update,
+                    "handled" if handled else "repeated",
+                    time.monotonic() - arrived if handled else None,
+                )
                 return
             except Exception as exc:
                 cause = exc.__cause__ or exc
@@ -113,17 +129,20 @@ class Intake:
         log.error("update %s skipped after %d tries", update.update_id, self.attempts)
         with unit_of_work(self.engine) as db:
             queries.mark_update_processed(db, update_id=update.update_id)
+        self.metrics.update_handled(update, "failed", None)
 
-    async def _process_once(self, update: Update) -> None:
+    async def _process_once(self, update: Update) -> bool:
+        """Handle the update in one unit of work; False when it was processed before."""
         failures: list[BaseException] = []
         token = _failures.set(failures)
         try:
             if self.prepare is not None:
                 await self.prepare(update)
             with owing() as owed, unit_of_work(self.engine) as db:
+                hold_lane(db, lane_of(update))
                 if queries.update_was_processed(db, update_id=update.update_id):
                     log.debug("update %s was processed before; skipped", update.update_id)
-                    return
+                    return False
                 # The handlers decide and write; none of them awaits the network, so this
                 # runs through without giving the event loop to anything else.
                 await self.application.process_update(update)
@@ -132,6 +151,7 @@ class Intake:
                 queries.mark_update_processed(db, update_id=update.update_id)
                 jobs = self.outbox.claim_owed(db, owed)
             self.outbox.dispatch(jobs, owed.calls)
+            return True
         finally:
             _failures.reset(token)
 
@@ -141,6 +161,16 @@ class Intake:
             pruned = queries.prune_processed_updates(db, older_than=REMEMBER_UPDATES)
             self.housekeeping(db)
         log.debug("forgot %d old update ids", pruned)
+
+
+def hold_lane(db: Connection, lane: str) -> None:
+    """On PostgreSQL, wait for other processes' units of work on `lane` and hold it until
+    this one ends (an advisory lock named by the lane's hash). SQLite has one writer."""
+    if db.dialect.name != "postgresql":
+        return
+    db.execute(text(f"SET LOCAL lock_timeout = '{LANE_LOCK_TIMEOUT}'"))
+    digest = hashlib.blake2b(lane.encode(), digest_size=8).digest()
+    hold_until_commit(db, int.from_bytes(digest, "big", signed=True))
 
 
 def lane_of(update: Update) -> str:
@@ -213,6 +243,8 @@ class Poller:
         #: Finished updates Telegram has not been told of yet (it will offer them again).
         self._finished: set[int] = set()
         self._next = 0
+        #: When getUpdates last answered (time.monotonic()), for the health check.
+        self.last_poll: float | None = None
 
     @property
     def offset(self) -> int | None:
@@ -257,6 +289,8 @@ class Poller:
                     await _wait(stop, delay)
                     continue
                 failures = 0
+                if updates is not None:
+                    self.last_poll = time.monotonic()
                 started = self._hand_out(updates or ())
                 if started:
                     # Units of work run straight through: most are done after one turn.

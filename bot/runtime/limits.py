@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 #: The methods that send a message (and so count against the limits).
@@ -96,6 +97,9 @@ class Limits(BaseRateLimiter[None]):
         self._waiting: list[tuple[tuple[int, int], int, object | None, asyncio.Future[None]]] = []
         self._arrival = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
+        #: Told each call's method and outcome (ok, retry_after, refused, error) once it is
+        #: answered: the bot's metrics.
+        self.observe: Callable[[str, str], None] = lambda method, outcome: None
 
     async def initialize(self) -> None:
         pass
@@ -115,7 +119,19 @@ class Limits(BaseRateLimiter[None]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint in MESSAGE_METHODS:
             await self.acquire(group=_group_of(data.get("chat_id")))
-        return await callback(*args, **kwargs)
+        outcome = "error"
+        try:
+            answer = await callback(*args, **kwargs)
+            outcome = "ok"
+            return answer
+        except RetryAfter:
+            outcome = "retry_after"
+            raise
+        except (BadRequest, Forbidden):
+            outcome = "refused"
+            raise
+        finally:
+            self.observe(endpoint, outcome)
 
     def _now(self) -> float:
         return self._clock() if self._clock else asyncio.get_running_loop().time()

@@ -33,6 +33,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.outbox import Call, Later, Owed, Record, Sender, owing
 from bot.runtime.limits import sending_rank
+from bot.runtime.metrics import Metrics
 from bot.store import outbox as store
 from bot.store.database import unit_of_work
 from bot.store.outbox import GROUP_LANES, Job
@@ -70,6 +71,7 @@ class Outbox:
         on_uncertain: Callable[[Connection, str, dict[str, Any]], None],
         retry_base: float = 1.0,
         only_process: bool = False,
+        metrics: Metrics | None = None,
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -78,6 +80,7 @@ class Outbox:
         self.retry_base = retry_base
         #: True with SQLite: no other process can hold a claim, so all are released at start.
         self.only_process = only_process
+        self.metrics = metrics or Metrics()
         self.name = process_name()
         self._sending: dict[int, Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -131,20 +134,25 @@ class Outbox:
 
     async def _send(self, job: Job) -> None:
         token = sending_rank.set((job.priority, job.id))
+        outcome = "failed"
         try:
             record = await self.senders[job.kind](self.bot, job.payload)
         except Later as exc:
+            outcome = "retried"
             self._settle(job, retry=exc.seconds, count_try=False)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             log.info("outbox job %s (%s): asked to wait %.0f s", job.id, job.kind, seconds)
+            outcome = "retried"
             self._settle(job, retry=seconds, count_try=False)
         except TimedOut:
             log.warning("outbox job %s (%s) timed out: delivery uncertain", job.id, job.kind)
+            outcome = "uncertain"
             self._settle(job, record=lambda db: self.on_uncertain(db, job.kind, job.payload))
         except (Forbidden, BadRequest) as exc:
             log.error("outbox job %s (%s) refused, dropped: %s", job.id, job.kind, exc.message)
+            outcome = "refused"
             self._settle(job)
         except NetworkError as exc:
             log.warning(
@@ -159,9 +167,11 @@ class Outbox:
             log.exception("outbox job %s (%s) failed, try %d", job.id, job.kind, job.attempts)
             self._settle(job, retry=self._backoff(job))
         else:
+            outcome = "sent"
             self._settle(job, record=record)
         finally:
             sending_rank.reset(token)
+            self.metrics.jobs.labels(job.kind, outcome).inc()
 
     def _backoff(self, job: Job) -> float:
         return min(MAX_BACKOFF, self.retry_base * 2.0 ** min(job.attempts - 1, 20))

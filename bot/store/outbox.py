@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
@@ -177,3 +177,13 @@ def due_heads(db: Connection) -> int:
 
 def count(db: Connection) -> int:
     return int(db.execute(select(func.count()).select_from(_jobs)).scalar_one())
+
+
+def backlog(db: Connection) -> tuple[int, datetime | None]:
+    """How many jobs are owed (waiting or being sent), and when the oldest was written."""
+    owed, oldest = db.execute(
+        select(func.count(), func.min(_jobs.c.created_at)).select_from(_jobs)
+    ).one()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(owed), oldest
