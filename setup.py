@@ -15,6 +15,7 @@ setup(
             "store/migrations/*.py",
             "store/migrations/*.mako",
             "store/migrations/versions/*.py",
+            "standin/schema/*",
         ],
         "bot.locales": ["*.pot", "*/LC_MESSAGES/*.po"],
     },

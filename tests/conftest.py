@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from botapi_standin import BotApiStandIn
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -22,6 +21,7 @@ from bot.i18n import Translator, load_translators
 from bot.runner import serve
 from bot.runtime.intake import Poller
 from bot.runtime.sending import Outbox
+from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, open_units
 
 TOKEN = "123456:TEST-token"

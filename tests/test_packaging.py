@@ -16,8 +16,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import TOKEN
+
+from bot.standin import BotApiStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
