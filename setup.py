@@ -16,6 +16,7 @@ setup(
             "store/migrations/*.mako",
             "store/migrations/versions/*.py",
             "standin/schema/*",
+            "demo/page/*",
         ],
         "bot.locales": ["*.pot", "*/LC_MESSAGES/*.po"],
     },

@@ -388,6 +388,37 @@ def preview(
 
 
 @app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port of the demo's page on 127.0.0.1.")] = 8000,
+    reload: Annotated[
+        bool,
+        typer.Option(
+            "--reload", help="Restart the bot with the new texts whenever a .po file is saved."
+        ),
+    ] = False,
+) -> None:
+    """Try the bot in a browser, with no Telegram and no token: a parent's phone and the
+    staff group side by side, on a temporary store that is gone when the demo stops."""
+    from bot.demo import run_demo
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    quiet_libraries()
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+    def ready(url: str) -> None:
+        typer.echo(f"otbot demo: open {url} (Ctrl+C stops it and forgets everything)")
+
+    try:
+        asyncio.run(run_demo(port, reload=reload, ready=ready))
+    except OSError as exc:
+        _fail(f"the demo cannot listen on 127.0.0.1:{port} ({exc.strerror}): try --port")
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
 def diagram() -> None:
     """Regenerate the dialogs' Mermaid diagrams in docs/ from their state machines."""
     from bot.diagrams import write_diagrams

@@ -50,7 +50,7 @@ async def serve(
     is shown the outbox and the poller once they run (tests wait for them to settle)."""
     settings.require_token()
     check_secret_setting(settings)
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     engine = await asyncio.to_thread(open_store, settings, migrate=migrate)
     services = Services(
         settings, engine, load_translators(), secret=load_secret(settings), clock=clock
@@ -207,7 +207,7 @@ async def _delete_webhook(application: BotApplication) -> None:
         log.warning("could not remove a webhook (%s)", exc.message)
 
 
-def _stop_on_signals() -> asyncio.Event:
+def stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

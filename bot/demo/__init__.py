@@ -1,0 +1,68 @@
+"""`otbot demo`: the whole bot in a browser, with no Telegram and no token.
+
+The real bot (the `serve()` of `otbot run`) talks to the Bot API stand-in that ships in the
+package, with a store in a temporary folder; a page on 127.0.0.1 shows a parent's phone and
+the staff group side by side, so one person can play both. Nothing is kept when it stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bot.cases import load_secret
+from bot.demo.clock import DemoClock, next_monday_morning
+from bot.demo.running import BOT_USERNAME, TOKEN, DemoBot, demo_settings, reload_on_change
+from bot.demo.server import DemoServer
+from bot.demo.world import STAFF_CHAT_ID, DemoWorld
+from bot.runner import stop_on_signals
+from bot.standin import BotApiStandIn
+from bot.store.database import make_engine
+
+__all__ = ["run_demo"]
+
+log = logging.getLogger(__name__)
+
+
+async def run_demo(
+    port: int,
+    *,
+    reload: bool = False,
+    ready: Callable[[str], None] = print,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Serve the demo until `stop` is set (or SIGINT / SIGTERM); `ready` is given its URL."""
+    stop = stop or stop_on_signals()
+    with tempfile.TemporaryDirectory(prefix="otbot-demo-") as folder:
+        standin = BotApiStandIn(TOKEN, bot_username=BOT_USERNAME)
+        await standin.start()
+        settings = demo_settings(standin, Path(folder), STAFF_CHAT_ID)
+        clock = DemoClock(next_monday_morning(date.today(), settings.zone))
+        standin.clock = clock.timestamp
+        world = DemoWorld(standin, clock)
+        bot = DemoBot(settings, clock, standin)
+        server = DemoServer(world, settings.zone)
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            await bot.start()
+            engine = make_engine(settings.database_url)
+            try:
+                await world.seed(engine, load_secret(settings))
+            finally:
+                engine.dispose()
+            ready(await server.start(port))
+            if reload:
+                tasks.append(asyncio.create_task(reload_on_change(bot.restart, stop)))
+            await stop.wait()
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await server.stop()
+            await bot.stop()
+            await standin.stop()
+            for problem in standin.violations:
+                log.error("the bot broke the Bot API's rules: %s", problem)
