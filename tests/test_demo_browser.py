@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 import test_preview_browser
+from test_demo import free_port
 from test_preview_browser import ARTEFACTS, CHROMIUM
 
 from bot.dialogs.advice_texts import SAFETY_NET, TOPICS
@@ -39,12 +39,6 @@ START_SECONDS = 90
 browser = test_preview_browser.browser
 WAIT_MS = 15_000
 LANGUAGE_BUTTON = "🌐 Kieli · Språk · Language"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

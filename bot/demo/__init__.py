@@ -19,6 +19,7 @@ from bot.demo.clock import DemoClock, next_monday_morning
 from bot.demo.running import BOT_USERNAME, TOKEN, DemoBot, demo_settings, reload_on_change
 from bot.demo.server import DemoServer
 from bot.demo.world import STAFF_CHAT_ID, DemoWorld
+from bot.i18n import LOCALES_DIR
 from bot.runner import stop_on_signals
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine
@@ -34,8 +35,10 @@ async def run_demo(
     reload: bool = False,
     ready: Callable[[str], None] = print,
     stop: asyncio.Event | None = None,
+    locales_dir: Path = LOCALES_DIR,
 ) -> None:
-    """Serve the demo until `stop` is set (or SIGINT / SIGTERM); `ready` is given its URL."""
+    """Serve the demo until `stop` is set (or SIGINT / SIGTERM); `ready` is given its URL.
+    With `reload`, the bot restarts whenever a catalog in `locales_dir` is saved."""
     stop = stop or stop_on_signals()
     with tempfile.TemporaryDirectory(prefix="otbot-demo-") as folder:
         standin = BotApiStandIn(TOKEN, bot_username=BOT_USERNAME)
@@ -56,7 +59,11 @@ async def run_demo(
                 engine.dispose()
             ready(await server.start(port))
             if reload:
-                tasks.append(asyncio.create_task(reload_on_change(bot.restart, stop)))
+                tasks.append(
+                    asyncio.create_task(
+                        reload_on_change(bot.restart, stop, locales_dir=locales_dir)
+                    )
+                )
             await stop.wait()
         finally:
             stop.set()

@@ -10,9 +10,11 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from babel.messages.pofile import PoFileError, read_po
+
 from bot.config import Settings, load_settings
 from bot.demo.clock import DemoClock
-from bot.i18n import LANGUAGES, LOCALES_DIR, catalog_path, load_translators
+from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path
 from bot.runner import serve
 from bot.runtime.intake import Poller
 from bot.runtime.sending import Outbox
@@ -94,6 +96,13 @@ def catalog_times(locales_dir: Path = LOCALES_DIR) -> dict[Path, float]:
     return times
 
 
+def check_catalogs(locales_dir: Path) -> None:
+    """Raise when a catalog does not read as a whole (the bot would lose its texts)."""
+    for language in LANGUAGES:
+        with catalog_path(language, locales_dir).open("rb") as handle:
+            read_po(handle, locale=BABEL_LOCALES[language], abort_invalid=True)
+
+
 async def reload_on_change(
     restart: Callable[[], object],
     stop: asyncio.Event,
@@ -112,8 +121,8 @@ async def reload_on_change(
             continue
         seen = now
         try:
-            await asyncio.to_thread(load_translators, locales_dir)
-        except Exception as exc:
+            await asyncio.to_thread(check_catalogs, locales_dir)
+        except (PoFileError, OSError, ValueError) as exc:
             log.error(
                 "a catalog in %s does not read (%s); the texts stay as they were", locales_dir, exc
             )
