@@ -44,7 +44,11 @@ class Demo:
             return r.status
 
     async def parent_popups(self) -> list[str]:
-        return [p["text"] for p in (await self.state())["popups"] if p["side"] == "parent"]
+        return [p["text"] for p in (await self.state())["popups"] if p["side"] == "anna"]
+
+    async def anna(self) -> list[Any]:
+        state = await self.state()
+        return next(p["messages"] for p in state["phones"] if p["key"] == "anna")
 
 
 @pytest.fixture
@@ -89,10 +93,10 @@ def edit_catalog(locales: Path, language: str, msgid: str, text: str) -> None:
 
 async def choose_finnish(demo: Demo) -> None:
     """The parent presses 🌐 on the menu and then "suomi"."""
-    assert await demo.post("parent/text", {"text": "/start"}) == 200
+    assert await demo.post("phone/anna/text", {"text": "/start"}) == 200
     for label in ("🌐", "suomi"):
         for _ in range(100):
-            messages = (await demo.state())["parent"]["messages"]
+            messages = await demo.anna()
             pressable = [
                 (m["id"], b["data"])
                 for m in messages
@@ -105,7 +109,7 @@ async def choose_finnish(demo: Demo) -> None:
                 break
             await asyncio.sleep(0.1)
         message_id, data = pressable[-1]
-        assert await demo.post("parent/press", {"id": message_id, "data": data}) == 200
+        assert await demo.post("phone/anna/press", {"id": message_id, "data": data}) == 200
 
 
 async def test_a_saved_catalog_is_used_from_the_next_message(demo: Demo, locales: Path) -> None:
@@ -130,14 +134,15 @@ async def test_a_catalog_that_does_not_read_leaves_the_texts_as_they_were(
 
 
 async def test_only_the_demos_page_may_act(demo: Demo) -> None:
-    before = len((await demo.state())["parent"]["messages"])
-    async with demo.session.post(f"{demo.url}api/parent/text", json={"text": "hi"}) as answer:
+    before = len(await demo.anna())
+    text = f"{demo.url}api/phone/anna/text"
+    async with demo.session.post(text, json={"text": "hi"}) as answer:
         assert answer.status == 403
-    async with demo.session.post(
-        f"{demo.url}api/parent/text", json={"text": "hi"}, headers={**HEADERS, "Host": "evil.test"}
-    ) as answer:
+    elsewhere = {**HEADERS, "Host": "evil.test"}
+    async with demo.session.post(text, json={"text": "hi"}, headers=elsewhere) as answer:
         assert answer.status == 403
-    assert len((await demo.state())["parent"]["messages"]) == before
+    assert await demo.post("phone/nobody/text", {"text": "hi"}) == 404
+    assert len(await demo.anna()) == before
 
 
 async def _until(check: Any, demo: Demo, seconds: float = 20) -> None:

@@ -23,7 +23,6 @@ from test_demo import free_port
 from test_preview_browser import ARTEFACTS, CHROMIUM
 
 from bot.dialogs.advice_texts import SAFETY_NET, TOPICS
-from bot.dialogs.menu import NOTICES
 from bot.i18n import Translator
 from bot.visits import VISIT_NOTICES
 
@@ -113,19 +112,17 @@ def test_the_page_shows_the_seeded_case_on_both_sides(page: Page) -> None:
     expect(page.locator("#staff-chat")).to_contain_text("Anna")  # "Anna linked their chat"
 
 
-def test_a_parent_uses_the_menu_in_swedish_and_a_therapist_answers(
+def test_a_new_parent_uses_the_bot_in_swedish(
     page: Page, translators: dict[str, Translator]
 ) -> None:
     sv = translators["sv"]
-    phone, staff = page.locator("#parent-chat"), page.locator("#staff-chat")
-    parent_says(page, "/start")
-    expect(phone.locator(".keyboard button", has_text=LANGUAGE_BUTTON)).to_have_count(
-        2, timeout=WAIT_MS
-    )
-    tap(page, LANGUAGE_BUTTON)
-    tap(page, "svenska")
-    expect(page.locator("#parent-popup")).to_have_text(sv(NOTICES["language"]), timeout=WAIT_MS)
+    phone = page.locator("#parent-chat")
+    page.select_option("#who", "new")
+    expect(phone.locator(".message")).to_have_count(0)
+    page.select_option("#phone-language", "sv")
+    expect(page.locator("#phone[data-language='sv']")).to_have_count(1, timeout=WAIT_MS)
 
+    parent_says(page, "/start")
     eating = next(t for t in TOPICS if t.key == "eating")
     tap(page, sv("🍼 Baby advice"))
     tap(page, sv(eating.label))
@@ -133,6 +130,19 @@ def test_a_parent_uses_the_menu_in_swedish_and_a_therapist_answers(
     expect(last_bubble(phone)).to_contain_text(plain(sv(SAFETY_NET)), timeout=WAIT_MS)
     assert plain(sv(eating.questions[0].answer))[:40] in last_bubble(phone).inner_text()
 
+    parent_says(page, "bebisen vill inte äta, vad gör jag")
+    expect(phone.locator(".message")).to_have_count(3, timeout=WAIT_MS)
+    expect(last_bubble(phone)).not_to_have_text("")
+    answer = last_bubble(phone).inner_text()
+    shown = [plain(sv(q.answer))[:40] for q in eating.questions] + [plain(sv(eating.label))]
+    assert any(part in answer for part in shown), answer
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#phone").screenshot(path=str(ARTEFACTS / "demo-new-parent.png"))
+
+
+def test_a_linked_parent_writes_and_the_therapist_answers_from_the_topic(page: Page) -> None:
+    phone, staff = page.locator("#parent-chat"), page.locator("#staff-chat")
+    page.select_option("#who", "anna")
     question = "Hej! Får jag ta med hans syster till besöket på torsdag?"
     parent_says(page, question)
     copied = staff.locator(".message", has_text=question)
@@ -141,7 +151,7 @@ def test_a_parent_uses_the_menu_in_swedish_and_a_therapist_answers(
         "👍", timeout=WAIT_MS
     )
 
-    copied.locator(".bubble").click()  # a therapist answers that message
+    copied.locator(".bubble").click()  # the therapist answers that message
     answer = "Hej Anna! Ja, hon är välkommen. Vi ses på torsdag. /Terhi"
     page.fill("#staff-text", answer)
     page.press("#staff-text", "Enter")

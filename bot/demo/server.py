@@ -47,9 +47,10 @@ class DemoServer:
             app.router.add_get(path, self._static)
         app.router.add_get("/api/state", self._state)
         app.router.add_get("/api/file/{file_id}", self._file)
-        app.router.add_post("/api/parent/text", self._parent_text)
-        app.router.add_post("/api/parent/press", self._parent_press)
-        app.router.add_post("/api/parent/photo", self._parent_photo)
+        app.router.add_post("/api/phone/{who}/text", self._phone_text)
+        app.router.add_post("/api/phone/{who}/press", self._phone_press)
+        app.router.add_post("/api/phone/{who}/photo", self._phone_photo)
+        app.router.add_post("/api/phone/{who}/language", self._phone_language)
         app.router.add_post("/api/staff/text", self._staff_text)
         app.router.add_post("/api/staff/press", self._staff_press)
         app.router.add_post("/api/clock", self._clock)
@@ -98,15 +99,30 @@ class DemoServer:
 
     # -- what the person at the page does ------------------------------------------------------
 
-    async def _parent_text(self, request: web.Request) -> web.StreamResponse:
-        self.world.parent_text(_text(await request.json()))
+    def _who(self, request: web.Request) -> str:
+        who = request.match_info["who"]
+        if who not in self.world.phones:
+            raise web.HTTPNotFound(text="no such phone")
+        return who
+
+    async def _phone_text(self, request: web.Request) -> web.StreamResponse:
+        self.world.phone_text(self._who(request), _text(await request.json()))
         return _done()
 
-    async def _parent_press(self, request: web.Request) -> web.StreamResponse:
-        body = await request.json()
-        return _pressed(lambda: self.world.parent_press(_int(body.get("id")), _data(body)))
+    async def _phone_press(self, request: web.Request) -> web.StreamResponse:
+        who, body = self._who(request), await request.json()
+        return _acted(lambda: self.world.phone_press(who, _int(body.get("id")), _data(body)))
 
-    async def _parent_photo(self, request: web.Request) -> web.StreamResponse:
+    async def _phone_language(self, request: web.Request) -> web.StreamResponse:
+        who, body = self._who(request), await request.json()
+        try:
+            self.world.phone_language(who, str(body.get("language")))
+        except ValueError:
+            raise web.HTTPBadRequest(text="fi, sv or en") from None
+        return _done()
+
+    async def _phone_photo(self, request: web.Request) -> web.StreamResponse:
+        who = self._who(request)
         form = await request.post()
         photo = form.get("photo")
         if not isinstance(photo, web.FileField):
@@ -115,23 +131,24 @@ class DemoServer:
         if not data or len(data) > PHOTO_LIMIT:
             raise web.HTTPBadRequest(text="a photo of at most 10 MB")
         caption = str(form.get("caption") or "").strip()[:1024] or None
-        self.world.parent_photo(data, caption)
+        self.world.phone_photo(who, data, caption)
         return _done()
 
     async def _staff_text(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         thread = body.get("thread")
         reply_to = body.get("reply_to")
-        self.world.staff_text(
-            _text(body),
-            _int(thread) if thread is not None else None,
-            _int(reply_to) if reply_to is not None else None,
+        return _acted(
+            lambda: self.world.staff_text(
+                _text(body),
+                _int(thread) if thread is not None else None,
+                _int(reply_to) if reply_to is not None else None,
+            )
         )
-        return _done()
 
     async def _staff_press(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
-        return _pressed(lambda: self.world.staff_press(_int(body.get("id")), _data(body)))
+        return _acted(lambda: self.world.staff_press(_int(body.get("id")), _data(body)))
 
     async def _clock(self, request: web.Request) -> web.StreamResponse:
         """Move the clock: `{"hours": n}` ahead, or to `{"local": "2026-12-03T09:30"}`."""
@@ -169,10 +186,10 @@ def _done() -> web.StreamResponse:
     return web.json_response({"ok": True})
 
 
-def _pressed(press: Callable[[], None]) -> web.StreamResponse:
+def _acted(act: Callable[[], None]) -> web.StreamResponse:
     try:
-        press()
-    except AssertionError:  # the message or its button is gone: the page was behind
+        act()
+    except AssertionError:  # the message, button or topic is gone: the page was behind
         return web.json_response({"ok": False}, status=HTTPStatus.CONFLICT)
     return _done()
 

@@ -1,5 +1,6 @@
-"""The demo's people and chats on the stand-in: a parent, the staff group with a therapist,
-a case linked to the parent's chat and a visit booked, all made through the bot itself.
+"""The demo's people and chats on the stand-in: two parents — Anna, whose chat is linked to
+her child's case with a visit booked, and Bea, who has just found the bot — and the staff
+group with a therapist. The case, its topic and the visit are made through the bot itself.
 
 What the page shows is read from the stand-in (:meth:`DemoWorld.snapshot`); what the
 person at the page does becomes updates the bot reads with getUpdates.
@@ -17,8 +18,10 @@ from bot.demo.clock import DemoClock
 from bot.standin import BotApiStandIn, ChatMessage, SimGroup, SimUser
 from bot.store.database import unit_of_work
 
-PARENT_ID = 5_550_001
-PARENT_NAME = "Anna"
+#: The phones the page can show: key -> (user id, first name, Telegram's language).
+PHONES = {"anna": (5_550_001, "Anna", "fi"), "new": (5_550_002, "Bea", "en")}
+LINKED_PHONE = "anna"
+LANGUAGE_CODES = ("fi", "sv", "en")
 THERAPIST_ID = 5_550_101
 THERAPIST_NAME = "Terhi"
 STAFF_CHAT_ID = -1_005_550_000
@@ -39,13 +42,19 @@ class DemoWorld:
     def __init__(self, standin: BotApiStandIn, clock: DemoClock) -> None:
         self.standin = standin
         self.clock = clock
-        self.parent: SimUser = standin.user(PARENT_ID, PARENT_NAME, language_code="fi")
+        self.phones: dict[str, SimUser] = {
+            key: standin.user(user_id, name, language_code=language)
+            for key, (user_id, name, language) in PHONES.items()
+        }
+        self.parent = self.phones[LINKED_PHONE]
         self.therapist: SimUser = standin.user(THERAPIST_ID, THERAPIST_NAME, language_code="fi")
         self.group: SimGroup = standin.group(STAFF_CHAT_ID, STAFF_TITLE, forum=True)
         self.group.set_member(self.therapist, "administrator")
-        #: Which side pressed each button (callback query id -> "parent" or "staff").
+        #: Who pressed each button (callback query id -> a phone's key or "staff").
         self._pressed_by: dict[str, str] = {}
         self.topic: int | None = None
+        #: Counts what the page changes that neither the bot nor the clock shows.
+        self.changes = 0
 
     # -- seeding ----------------------------------------------------------------------------
 
@@ -72,18 +81,31 @@ class DemoWorld:
 
     # -- what the page does -----------------------------------------------------------------
 
-    def parent_text(self, text: str) -> None:
-        self.parent.send_text(text)
+    def phone(self, who: str) -> SimUser:
+        """A parent's phone by its key (KeyError when there is none)."""
+        return self.phones[who]
 
-    def parent_press(self, message_id: int, data: str) -> None:
-        self._pressed_by[self.parent.press(message_id, data)] = "parent"
+    def phone_text(self, who: str, text: str) -> None:
+        self.phone(who).send_text(text)
 
-    def parent_photo(self, data: bytes, caption: str | None) -> None:
+    def phone_press(self, who: str, message_id: int, data: str) -> None:
+        self._pressed_by[self.phone(who).press(message_id, data)] = who
+
+    def phone_photo(self, who: str, data: bytes, caption: str | None) -> None:
+        parent = self.phone(who)
         record = self.standin._new_file("photo", data, "photo.jpg")
         media = self.standin._media_object("photo", record, {})
         self.standin._user_message(
-            self.parent._chat, self.parent.user, kind="photo", caption=caption, media=media
+            parent._chat, parent.user, kind="photo", caption=caption, media=media
         )
+
+    def phone_language(self, who: str, language: str) -> None:
+        """Set the phone's Telegram language: the bot follows it until a language is chosen
+        in its own menu, or answers in it from a chat's first message."""
+        if language not in LANGUAGE_CODES:
+            raise ValueError(language)
+        self.phone(who).user["language_code"] = language
+        self.changes += 1
 
     def staff_text(self, text: str, thread: int | None, reply_to: int | None = None) -> None:
         self.group.send_text(self.therapist, text, thread_id=thread, reply_to=reply_to)
@@ -102,17 +124,24 @@ class DemoWorld:
 
     def version(self) -> int:
         """Changes whenever something on the page may have changed."""
-        return len(self.standin.calls) + self.standin._next_update_id + self.clock.moves
+        standin = self.standin
+        return len(standin.calls) + standin._next_update_id + self.clock.moves + self.changes
 
     def snapshot(self) -> JSON:
         topics = self.group._chat.topics
         return {
             "version": self.version(),
             "now": self.clock().isoformat(),
-            "parent": {
-                "name": PARENT_NAME,
-                "messages": [self._message(m) for m in self.parent.messages()],
-            },
+            "phones": [
+                {
+                    "key": key,
+                    "name": parent.user["first_name"],
+                    "linked": key == LINKED_PHONE,
+                    "language": parent.user.get("language_code"),
+                    "messages": [self._message(m) for m in parent.messages()],
+                }
+                for key, parent in self.phones.items()
+            ],
             "staff": {
                 "title": STAFF_TITLE,
                 "therapist": THERAPIST_NAME,
@@ -169,7 +198,7 @@ class DemoWorld:
         for number, call in enumerate(self.standin.calls_to("answerCallbackQuery")):
             text = call.params.get("text")
             if call.ok and text:
-                side = self._pressed_by.get(str(call.params["callback_query_id"]), "parent")
+                side = self._pressed_by.get(str(call.params["callback_query_id"]), "staff")
                 alert = bool(call.params.get("show_alert"))
                 shown.append({"n": number, "side": side, "text": text, "alert": alert})
         return shown

@@ -8,7 +8,15 @@ let version = -1;
 let state = null;
 let topic = null;      // the staff topic shown (null: General)
 let replyTo = null;    // the staff message a therapist answers
-const popupsSeen = { parent: -1, staff: -1 };
+let who = 'anna';      // whose phone is shown
+let popupsSeen = -1;
+
+const HINTS = {
+  true: 'Anna\'s chat is linked to her child\'s case: what she writes goes to the therapists '
+    + 'on the right. /start shows the menu; 🌐 in it changes the bot\'s language.',
+  false: 'Bea has just found the bot: she can ask for advice by buttons or in her own words. '
+    + 'Her phone\'s Telegram language decides the bot\'s first language.',
+};
 
 const $ = (id) => document.getElementById(id);
 
@@ -88,8 +96,12 @@ function clock(seconds) {
     .format(new Date(seconds * 1000));
 }
 
+function phone() {
+  return state.phones.find((entry) => entry.key === who) || state.phones[0];
+}
+
 function bubble(message, byId, side) {
-  const mine = side === 'parent' ? !message.bot : !message.bot && message.from === state.staff.therapist;
+  const mine = side !== 'staff' ? !message.bot : !message.bot && message.from === state.staff.therapist;
   const box = document.createElement('div');
   box.className = 'message' + (mine ? ' mine' : '');
   box.dataset.id = message.id;
@@ -160,7 +172,8 @@ function keyboard(message, side) {
         press.className = 'url';
         press.addEventListener('click', () => popup(side, button.url + '\n(the demo opens no links)', false));
       } else {
-        press.addEventListener('click', () => post('/api/' + side + '/press', { id: message.id, data: button.data }));
+        const path = side === 'staff' ? '/api/staff/press' : '/api/phone/' + side + '/press';
+        press.addEventListener('click', () => post(path, { id: message.id, data: button.data }));
       }
       line.append(press);
     }
@@ -199,7 +212,7 @@ function showReply() {
 // -- pop-ups, clock, calls -------------------------------------------------------------------
 
 function popup(side, text, alert) {
-  const box = $(side + '-popup');
+  const box = $(side === 'staff' ? 'staff-popup' : 'parent-popup');
   box.textContent = text;
   box.className = 'popup' + (alert ? ' alert' : '');
   box.hidden = false;
@@ -213,11 +226,32 @@ function popup(side, text, alert) {
 
 function drawPopups(first) {
   for (const shown of state.popups) {
-    if (shown.n > popupsSeen[shown.side]) {
-      popupsSeen[shown.side] = shown.n;
-      if (!first) popup(shown.side, shown.text, shown.alert);
+    if (shown.n > popupsSeen) {
+      popupsSeen = shown.n;
+      if (!first && (shown.side === 'staff' || shown.side === who)) {
+        popup(shown.side, shown.text, shown.alert);
+      }
     }
   }
+}
+
+function drawPhoneOwner() {
+  const select = $('who');
+  if (select.options.length !== state.phones.length) {
+    select.replaceChildren(...state.phones.map((entry) => {
+      const option = document.createElement('option');
+      option.value = entry.key;
+      option.textContent = entry.name + (entry.linked ? ' (a customer)' : ' (new)');
+      return option;
+    }));
+  }
+  const shown = phone();
+  select.value = shown.key;
+  $('phone-language').value = shown.language;
+  $('phone').dataset.who = shown.key;
+  $('phone').dataset.language = shown.language;
+  $('parent-name').textContent = shown.name;
+  $('phone-hint').textContent = HINTS[shown.linked];
 }
 
 function localInput(date) {
@@ -256,10 +290,10 @@ function draw(first) {
   if (topic === undefined || (first === 'initial' && state.staff.case_topic !== null)) {
     topic = state.staff.case_topic;
   }
-  $('parent-name').textContent = state.parent.name;
+  drawPhoneOwner();
   $('therapist-name').textContent = state.staff.therapist;
   $('staff-title').textContent = state.staff.title;
-  fill($('parent-chat'), state.parent.messages, 'parent');
+  fill($('parent-chat'), phone().messages, phone().key);
   drawTopics();
   fill($('staff-chat'), state.staff.messages.filter((m) => m.thread === topic), 'staff');
   drawPopups(first === 'initial');
@@ -304,7 +338,17 @@ function onSubmit(form, input, send) {
 }
 
 function setUp() {
-  onSubmit($('parent-form'), $('parent-text'), (text) => post('/api/parent/text', { text }));
+  onSubmit($('parent-form'), $('parent-text'), (text) => post('/api/phone/' + who + '/text', { text }));
+  $('who').addEventListener('change', (event) => {
+    who = event.target.value;
+    $('parent-popup').hidden = true;
+    $('parent-chat').scrollTop = 1e9;
+    draw(false);
+    $('parent-chat').scrollTop = $('parent-chat').scrollHeight;
+  });
+  $('phone-language').addEventListener('change', (event) => {
+    post('/api/phone/' + who + '/language', { language: event.target.value });
+  });
   onSubmit($('staff-form'), $('staff-text'), (text) => {
     post('/api/staff/text', { text, thread: topic, reply_to: replyTo });
     replyTo = null;
@@ -318,7 +362,7 @@ function setUp() {
     const caption = $('parent-text').value.trim();
     if (caption) form.append('caption', caption);
     $('parent-text').value = '';
-    fetch('/api/parent/photo', { method: 'POST', headers: { 'X-Otbot-Demo': '1' }, body: form });
+    fetch('/api/phone/' + who + '/photo', { method: 'POST', headers: { 'X-Otbot-Demo': '1' }, body: form });
     event.target.value = '';
   });
   $('reply-cancel').addEventListener('click', () => { replyTo = null; showReply(); });
