@@ -3,6 +3,10 @@
 The real bot (the `serve()` of `otbot run`) talks to the Bot API stand-in that ships in the
 package, with a store in a temporary folder; a page on 127.0.0.1 shows a parent's phone and
 the staff group side by side, so one person can play both. Nothing is kept when it stops.
+
+- `world`: the parents, the staff group and the seeded case, and what the page may do;
+- `server`: the page and its JSON API; `page/`: the page itself;
+- `running`: the bot's process and `--reload`; `clock`: the time the page moves.
 """
 
 from __future__ import annotations
