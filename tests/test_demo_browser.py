@@ -16,8 +16,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import segno
 import test_preview_browser
 from test_demo import free_port
 from test_preview_browser import ARTEFACTS, CHROMIUM
@@ -189,3 +191,19 @@ def test_the_staff_commands_answer_in_the_topic(
     # The note stays in the topic: the family saw neither command.
     assert staff.locator(".message", has_text="soitettu äidille").count() == 1
     assert phone.locator(".message").count() == family_saw
+
+
+def test_a_photo_from_the_parent_reaches_the_topic(page: Page, tmp_path: Path) -> None:
+    picture = tmp_path / "drawing.png"
+    segno.make("Eetu piirsi tämän").save(str(picture), scale=8)
+    page.select_option("#who", "anna")
+    page.fill("#parent-text", "Eetun piirustus")
+    page.set_input_files("#parent-photo", str(picture))
+    staff_photo = page.locator("#staff-chat .message", has_text="Eetun piirustus").locator("img")
+    expect(staff_photo).to_have_count(1, timeout=WAIT_MS)
+    expect(page.locator("#parent-chat .message.mine img").last).to_be_visible()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#staff-chat img'))"
+        ".some(img => img.complete && img.naturalWidth > 0)",
+        timeout=WAIT_MS,
+    )
