@@ -200,7 +200,7 @@ function drawTopics() {
     item.textContent = entry.name;
     item.className = (entry.id === topic ? 'current' : '') + (entry.closed ? ' closed' : '');
     item.dataset.topic = entry.id === null ? 'general' : String(entry.id);
-    item.addEventListener('click', () => { topic = entry.id; replyTo = null; showReply(); draw(true); });
+    item.addEventListener('click', () => { topic = entry.id; replyTo = null; showReply(); draw(false); });
     return item;
   }));
 }
@@ -224,11 +224,11 @@ function popup(side, text, alert) {
   }
 }
 
-function drawPopups(first) {
+function drawPopups(initial) {
   for (const shown of state.popups) {
     if (shown.n > popupsSeen) {
       popupsSeen = shown.n;
-      if (!first && (shown.side === 'staff' || shown.side === who)) {
+      if (!initial && (shown.side === 'staff' || shown.side === who)) {
         popup(shown.side, shown.text, shown.alert);
       }
     }
@@ -286,17 +286,16 @@ function drawCalls() {
 
 // -- drawing and news --------------------------------------------------------------------------
 
-function draw(first) {
-  if (topic === undefined || (first === 'initial' && state.staff.case_topic !== null)) {
-    topic = state.staff.case_topic;
-  }
+// `initial`: the first drawing, which opens the case's topic and shows no old pop-ups.
+function draw(initial) {
+  if (initial) topic = state.staff.case_topic;
   drawPhoneOwner();
   $('therapist-name').textContent = state.staff.therapist;
   $('staff-title').textContent = state.staff.title;
   fill($('parent-chat'), phone().messages, phone().key);
   drawTopics();
   fill($('staff-chat'), state.staff.messages.filter((m) => m.thread === topic), 'staff');
-  drawPopups(first === 'initial');
+  drawPopups(initial);
   drawClock();
   drawCalls();
   document.body.dataset.version = String(state.version);
@@ -307,15 +306,15 @@ function wait(ms) {
 }
 
 async function follow() {
-  let first = 'initial';
+  let initial = true;
   for (;;) {
     try {
       const answer = await fetch('/api/state?after=' + version, { cache: 'no-store' });
       if (answer.ok) {
         state = await answer.json();
         version = state.version;
-        draw(first);
-        first = false;
+        draw(initial);
+        initial = false;
         continue;
       }
     } catch (error) {
