@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import sys
@@ -413,7 +414,9 @@ def demo(
     try:
         asyncio.run(run_demo(port, reload=reload, ready=ready))
     except OSError as exc:
-        _fail(f"the demo cannot listen on 127.0.0.1:{port} ({exc.strerror}): try --port")
+        if exc.errno == errno.EADDRINUSE:
+            _fail(f"port {port} on 127.0.0.1 is in use: choose another with --port")
+        _fail(f"the demo cannot listen on 127.0.0.1:{port}: {exc.strerror}")
     except KeyboardInterrupt:
         pass
 

@@ -7,6 +7,8 @@ import asyncio
 import functools
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -153,3 +155,23 @@ async def _until(check: Any, demo: Demo, seconds: float = 20) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"not seen in the pop-ups: {popups}")
+
+
+def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "demo", "--port", str(port)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"otbot: port {port} on 127.0.0.1 is in use: choose another with --port"
+    )
+    assert "http://" not in result.stdout

@@ -55,13 +55,14 @@ async def run_demo(
         server = DemoServer(world, settings.zone)
         tasks: list[asyncio.Task[None]] = []
         try:
+            url = await server.start(port)  # a port in use fails before the bot starts
             await bot.start()
             engine = make_engine(settings.database_url)
             try:
                 await world.seed(engine, load_secret(settings))
             finally:
                 engine.dispose()
-            ready(await server.start(port))
+            ready(url)
             if reload:
                 tasks.append(
                     asyncio.create_task(
