@@ -15,6 +15,8 @@ setup(
             "store/migrations/*.py",
             "store/migrations/*.mako",
             "store/migrations/versions/*.py",
+            "standin/schema/*",
+            "demo/page/*",
         ],
         "bot.locales": ["*.pot", "*/LC_MESSAGES/*.po"],
     },

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from botapi_standin import BotApiStandIn  # noqa: E402
+from bot.standin import BotApiStandIn  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
 SECRET = "a-benchmark-secret-of-more-than-32-characters"

@@ -32,8 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from botapi_standin import BotApiStandIn  # noqa: E402
-
+from bot.standin import BotApiStandIn  # noqa: E402
 from bot.store.database import make_engine, migrate, unit_of_work  # noqa: E402
 from bot.store.models import (  # noqa: E402
     Case,

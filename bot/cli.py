@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import sys
@@ -388,6 +389,39 @@ def preview(
     typer.echo(f"{len(gallery.entries)} screens, {len(gallery.flags)} flags; open {pages[0]}")
     if missing:
         raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port of the demo's page on 127.0.0.1.")] = 8000,
+    reload: Annotated[
+        bool,
+        typer.Option(
+            "--reload", help="Restart the bot with the new texts whenever a .po file is saved."
+        ),
+    ] = False,
+) -> None:
+    """Try the bot in a browser, with no Telegram and no token: a parent's phone and the
+    staff group side by side, on a temporary store that is gone when the demo stops."""
+    from bot.demo import run_demo
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    quiet_libraries()
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+    def ready(url: str) -> None:
+        typer.echo(f"otbot demo: open {url} (Ctrl+C stops it and forgets everything)")
+
+    try:
+        asyncio.run(run_demo(port, reload=reload, ready=ready))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            _fail(f"port {port} on 127.0.0.1 is in use: choose another with --port")
+        _fail(f"the demo cannot listen on 127.0.0.1:{port}: {exc.strerror}")
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()

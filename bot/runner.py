@@ -59,7 +59,7 @@ async def serve(
     settings.require_webhook_secret()
     settings.check_workers()
     check_secret_setting(settings)
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     engine = await asyncio.to_thread(open_store, settings, migrate=migrate)
     services = Services(
         settings, engine, load_translators(), secret=load_secret(settings), clock=clock
@@ -306,7 +306,7 @@ async def _delete_webhook(application: BotApplication) -> None:
         log.warning("could not remove a webhook (%s)", exc.message)
 
 
-def _stop_on_signals() -> asyncio.Event:
+def stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from botapi_standin import BotApiStandIn
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -24,6 +23,7 @@ from bot.runner import serve
 from bot.runtime.intake import Poller
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook
+from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, open_units
 
 TOKEN = "123456:TEST-token"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from botapi_standin import BotApiStandIn
 
 from bot.dialogs.advice_texts import SAFETY_NET, TOPICS, URGENT_ANSWER
 from bot.i18n import Translator
+from bot.standin import BotApiStandIn
 
 pytestmark = pytest.mark.usefixtures("running_bot")
 

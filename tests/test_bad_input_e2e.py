@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 
 from bot.config import Settings
 from bot.dialogs.advice_texts import NOTHING_FOUND
 from bot.dialogs.menu import NOTICES
 from bot.i18n import Translator
+from bot.standin import BotApiStandIn
 
 pytestmark = pytest.mark.usefixtures("running_bot")
 

@@ -15,20 +15,6 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from botapi_standin import (
-    BUTTON_DATA_INVALID,
-    CHAT_NOT_FOUND,
-    EDIT_NOT_FOUND,
-    NOT_MODIFIED,
-    QUERY_INVALID,
-    TEXT_EMPTY,
-    TEXT_TOO_LONG,
-    THREAD_NOT_FOUND,
-    ApiError,
-    BotApiStandIn,
-    parse_html,
-    utf16_len,
-)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import (
@@ -54,6 +40,21 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
+
+from bot.standin.botapi import (
+    BUTTON_DATA_INVALID,
+    CHAT_NOT_FOUND,
+    EDIT_NOT_FOUND,
+    NOT_MODIFIED,
+    QUERY_INVALID,
+    TEXT_EMPTY,
+    TEXT_TOO_LONG,
+    THREAD_NOT_FOUND,
+    ApiError,
+    BotApiStandIn,
+    parse_html,
+    utf16_len,
+)
 
 PARENT_ID = 1001
 

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import TOKEN, free_port
+
+from bot.standin import BotApiStandIn
 
 
 async def otbot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 
 from bot.dialogs import advice, menu
+from bot.standin import BotApiStandIn
 
 pytestmark = pytest.mark.usefixtures("running_bot")
 

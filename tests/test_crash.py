@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
-from botapi_standin import BotApiStandIn, SimGroup, SimUser
 from conftest import TOKEN
 from sqlalchemy import select
 
 from bot.cases import IssuedCode, open_case
+from bot.standin import BotApiStandIn, SimGroup, SimUser
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case
 

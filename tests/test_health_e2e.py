@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-from botapi_standin import BotApiStandIn
 from conftest import Clock, RunningBot, free_port, fresh_postgres
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, make_url, text
@@ -16,6 +15,7 @@ from test_inbox_e2e import SECRET, STAFF
 from test_visits_e2e import family, next_message, staff_says
 
 from bot.config import Settings, load_settings
+from bot.standin import BotApiStandIn
 
 
 async def get(bot: RunningBot, path: str) -> tuple[int, str, Any]:

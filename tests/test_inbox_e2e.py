@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from botapi_standin import BotApiStandIn, SimGroup, SimUser
 from conftest import TOKEN, RunningBot
 from sqlalchemy import update
 from telegram import Bot
@@ -19,6 +18,7 @@ from bot.dialogs.customer import OUTCOMES
 from bot.i18n import Translator
 from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES
 from bot.linking import WRONG_PER_CHAT
+from bot.standin import BotApiStandIn, SimGroup, SimUser
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import LinkCode, utcnow
 

@@ -6,13 +6,13 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from botapi_standin import BotApiStandIn
 from conftest import TOKEN, RunningBot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.cases import open_case
 from bot.config import load_settings
+from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, migrate, unit_of_work
 
 STAFF = -100777

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -24,6 +23,7 @@ from bot.runtime.intake import Intake
 from bot.runtime.sending import Outbox
 from bot.screens import SCREEN, send_screen
 from bot.services import Services
+from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, migrate
 from bot.store.models import ProcessedUpdate
 

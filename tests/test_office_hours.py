@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 from test_inbox_e2e import SECRET, STAFF, linked_parent
 
@@ -15,6 +14,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.inbox import FAMILY_NOTICES
 from bot.office_hours import OfficeHours
+from bot.standin import BotApiStandIn
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 HOURS = OfficeHours.parse("mon-fri 08:00-16:00", HELSINKI)

@@ -15,9 +15,12 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import aiohttp
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import TOKEN
+from test_demo import free_port
+
+from bot.standin import BotApiStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -63,6 +66,9 @@ def test_the_wheel_carries_the_catalogs_and_the_migrations(installed: Path) -> N
     assert "bot/locales/bot.pot" in names
     assert "bot/store/migrations/env.py" in names
     assert any(name.startswith("bot/store/migrations/versions/0001_") for name in names)
+    # `otbot demo`: the Bot API stand-in with its schema and the schema's licence, the page.
+    for shipped in ("standin/schema/api.json", "standin/schema/LICENSE", "demo/page/demo.js"):
+        assert f"bot/{shipped}" in names
     assert any(name.endswith("/licenses/LICENSE") or name.endswith("/LICENSE") for name in names)
 
 
@@ -106,6 +112,36 @@ async def test_an_installed_bot_greets_a_finnish_parent_in_finnish(
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0, stderr.decode()
     assert "catalog missing" not in stderr.decode()
+
+
+async def test_the_installed_demo_serves_its_page_with_no_settings(
+    installed: Path, tmp_path: Path
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        installed / "otbot",
+        "demo",
+        "--port",
+        str(free_port()),
+        cwd=tmp_path,
+        env=_clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode()
+        (url,) = re.findall(r"http://127\.0\.0\.1:\d+/", line)
+        async with aiohttp.ClientSession() as session:
+            for path in ("", "demo.js", "demo.css"):
+                async with session.get(url + path) as answer:
+                    assert answer.status == 200
+            async with session.get(url + "api/state") as answer:
+                state = await answer.json()
+        assert state["staff"]["topics"], "the seeded case has its topic"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
 
 
 def _imported_top_modules() -> set[str]:

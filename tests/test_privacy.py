@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import TOKEN, RunningBot
 from sqlmodel import Session, select
 
 from bot.cli import quiet_libraries
+from bot.standin import BotApiStandIn
 from bot.store.models import Conversation
 
 SECRET_WORDS = "Vauvamme Eetu-Kalervo itkee 041-555-1234 ja 131052-308T"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import RunningBot
+
+from bot.standin import BotApiStandIn
 
 
 @pytest.mark.usefixtures("running_bot")

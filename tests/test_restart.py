@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import TOKEN
 from sqlalchemy import update
 from telegram import Bot
@@ -19,6 +18,7 @@ from bot.config import Settings
 from bot.dialogs.base import Screen
 from bot.runtime.sending import Outbox
 from bot.screens import SCREEN, owe_screens
+from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import OutboxJob, utcnow
 

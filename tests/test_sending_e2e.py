@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from botapi_standin import BotApiStandIn, SimUser
 from conftest import RunningBot
 
 from bot.cases import IssuedCode, open_case
 from bot.config import Settings
+from bot.standin import BotApiStandIn, SimUser
 from bot.store.database import make_engine, migrate, unit_of_work
 
 STAFF = -100888

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import pytest
-from botapi_standin import BotApiStandIn, SimGroup, SimUser
 from conftest import Clock, RunningBot
 from test_inbox_e2e import SECRET, STAFF, linked_parent, staff_group, topic_of
 
@@ -15,6 +14,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.inbox import FAMILY_NOTICES
 from bot.staff_access import NOTICES
+from bot.standin import BotApiStandIn, SimGroup, SimUser
 
 OWNER = 7000
 PARENT = 9001

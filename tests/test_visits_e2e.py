@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import pytest
-from botapi_standin import BotApiStandIn, ChatMessage, SimUser
 from conftest import Clock, RunningBot
 from sqlalchemy import select
 from test_inbox_e2e import SECRET, STAFF, new_case, second_guardian, staff_group, topic_of
 
 from bot.config import Settings
+from bot.standin import BotApiStandIn, ChatMessage, SimUser
 from bot.store.database import unit_of_work
 from bot.store.models import Reminder, Visit
 

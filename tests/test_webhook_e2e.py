@@ -16,7 +16,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import WEBHOOK_ORIGIN, WEBHOOK_PATH, WEBHOOK_SECRET, RunningBot
 from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
@@ -28,6 +27,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.dialogs.base import DialogContext, Event, Reply
 from bot.runner import serve
 from bot.runtime import intake
+from bot.standin import BotApiStandIn
 from bot.store.database import make_engine
 from bot.store.models import ProcessedUpdate
 

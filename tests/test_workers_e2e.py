@@ -10,7 +10,6 @@ import signal
 from collections import Counter
 from pathlib import Path
 
-from botapi_standin import BotApiStandIn
 from conftest import TOKEN, WEBHOOK_ORIGIN, WEBHOOK_PATH, WEBHOOK_SECRET, free_port, fresh_postgres
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -20,6 +19,7 @@ from bot.app import build_application
 from bot.config import load_settings
 from bot.runtime.limits import Limits
 from bot.services import Services
+from bot.standin import BotApiStandIn
 from bot.store.database import make_engine
 from bot.store.models import ProcessedUpdate
 

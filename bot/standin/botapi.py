@@ -3,7 +3,7 @@
 The stand-in is an aiohttp server on 127.0.0.1 that answers the HTTP requests
 python-telegram-bot makes the way Telegram does: same URLs, same body encodings, same
 JSON envelopes and the error descriptions listed in DESIGN.md ("Testing"). It checks every
-call against the Bot API schema (``tests/support/botapi/api.json``) and records it, so a test can
+call against the Bot API schema (``bot/standin/schema/api.json``) and records it, so a test can
 say what the bot sent and a fixture can assert that the bot never broke the contract::
 
     async with BotApiStandIn() as standin:
@@ -69,7 +69,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parent / "support" / "botapi" / "api.json"
+DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "api.json"
 
 JSONDict = dict[str, Any]
 
