@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from stdnum.fi import hetu
 from telegram import Bot, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
@@ -45,8 +43,6 @@ _relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
 _visits = Visit.__table__  # type: ignore[attr-defined]
 _reminders = Reminder.__table__  # type: ignore[attr-defined]
 
-#: Anything shaped like a Finnish personal identity code (checked with its checksum).
-_IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
 DELIVERED = "👍"
 #: What a sender leaves to record once its job is done.
 Record = Callable[[Connection], None]
@@ -58,6 +54,16 @@ STAFF_NOTICES = {
     "held_back": N_(
         "🛡 A message from the family was held back: it contained a personal identity code. "
         "The family was asked to send it again without the code."
+    ),
+    # Translators: to staff, in the case's topic, answering a therapist's message.
+    "staff_held_back": N_(
+        "🛡 Not sent to the family: your message seems to contain a personal identity code. "
+        "Please send it again without the code."
+    ),
+    # Translators: to staff, in the case's topic, answering a therapist's edit.
+    "staff_edit_held_back": N_(
+        "🛡 Your edit was not sent to the family: it seems to contain a personal identity "
+        "code. The family still sees the earlier version."
     ),
     # Translators: to staff, in the case's topic.
     "reopened": N_("📬 The family wrote to this closed case, so it was reopened."),
@@ -219,13 +225,6 @@ def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
     for table in (_guardians, _relayed, LinkCode.__table__, _visits):  # type: ignore[attr-defined]
         db.execute(delete(table).where(table.c.case_id.in_(old)))
     return len(old)
-
-
-def holds_identity_code(text: str | None) -> bool:
-    """Whether a text holds a valid Finnish personal identity code (all century signs)."""
-    return bool(text) and any(
-        hetu.is_valid(match.group(0)) for match in _IDENTITY_CODE.finditer(text or "")
-    )
 
 
 def relay_from_family(

@@ -1,32 +1,16 @@
-"""The inbox's rules that need no Telegram: identity codes, retention."""
+"""The inbox's rules that need no Telegram: retention."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select, update
 
 from bot.cases import open_case
-from bot.inbox import erase_closed_cases, holds_identity_code
+from bot.inbox import erase_closed_cases
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case, Guardian, RelayedMessage, Reminder, Visit, utcnow
 from bot.visits import ReminderPlan, book
-
-
-@pytest.mark.parametrize(
-    ("text", "held"),
-    [
-        ("Eetun hetu 131052-308T", True),
-        ("131052A308T", True),  # 2000s
-        ("syntynyt 010594Y123W", True),  # a 1900s sign from 2023
-        ("020502E123T kiitos", True),  # a 2000s sign from 2023
-        ("131052-308X", False),  # wrong check character
-        ("puhelin 040 123 4567, aika 13.10.52 klo 8.30", False),
-    ],
-)
-def test_personal_identity_codes_are_found_by_their_checksum(text: str, held: bool) -> None:
-    assert holds_identity_code(text) is held
 
 
 def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_path: object) -> None:
