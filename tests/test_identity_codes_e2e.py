@@ -4,30 +4,20 @@ a therapist (a reply or an edit); whoever wrote it is told why."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-
 import pytest
 from botapi_standin import BotApiStandIn
 from conftest import RunningBot
-from test_inbox_e2e import SECRET, STAFF, linked_parent, new_case, staff_group, topic_of
+from test_inbox_e2e import linked_parent, new_case, staff_group, topic_of
+from test_inbox_e2e import staffed_bot as staffed_bot  # the fixture, with this staff language
 
-from bot.config import Settings
 from bot.i18n import Translator
 from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES
 
 
 @pytest.fixture
-async def staffed_bot(
-    standin: BotApiStandIn, make_settings: Callable[..., Settings]
-) -> AsyncIterator[RunningBot]:
-    """The bot with a Finnish-speaking staff group (its notices are in Finnish)."""
-    standin.group(STAFF, "Lasten toimintaterapia", forum=True)
-    bot = RunningBot(make_settings(staff_chat_id=STAFF, secret=SECRET, staff_language="fi"))
-    await bot.start(standin)
-    try:
-        yield bot
-    finally:
-        await bot.stop()
+def staff_language() -> str:
+    """The staff group speaks Finnish here: its notices are in Finnish."""
+    return "fi"
 
 
 def copies(standin: BotApiStandIn) -> list[dict[str, object]]:
