@@ -33,6 +33,7 @@ from bot.dialogs.base import (
     Unsupported,
 )
 from bot.dialogs.menu import NOTICES, State
+from bot.erasure import forget_relays
 from bot.i18n import language_for
 from bot.identity_codes import message_holds_identity_code
 from bot.inbox import LinkedCase
@@ -124,10 +125,9 @@ def _link(context: BotContext, update: Update, code: str, *, typed: bool) -> Non
         "chat %s tried a %s code: %s", chat.id, "typed" if typed else "link", result.outcome.value
     )
     if result.outcome is Outcome.LINKED and result.case is not None:
-        name = user.full_name + (f" (@{user.username})" if user.username else "")
         case_id = result.case.id
         assert case_id is not None
-        inbox.notify_staff(db, case_id, "linked", name=name)
+        inbox.tell_staff_linked(db, case_id=case_id, chat_id=chat.id)
         visits.tell_new_guardian(
             db, case_id=case_id, chat_id=chat.id, now=context.services.clock()
         )
@@ -358,13 +358,15 @@ def _converse(
         reply = replace(reply, screens=family_visits.my_visits(db, services, chat))
     if query is not None:
         answer(query, reply.notice)
-    owe_screens(db, chat_id, reply.screens, replace=pressed)
     if reply.erase:
         queries.forget_chat(db, chat_id=chat_id)
+        forget_relays(db, chat_id=chat_id)
         for case_id in inbox.unlink(db, chat_id=chat_id):
             inbox.notify_staff(db, case_id, "forgot")
+        owe_screens(db, chat_id, reply.screens, replace=pressed)
         log.info("chat %s erased its data", chat_id)
         return
+    owe_screens(db, chat_id, reply.screens, replace=pressed)
     if reply.language:
         chat = replace(chat, language=reply.language, language_chosen=True)
     queries.save_chat_state(db, replace(chat, state=reply.state), old=stored)

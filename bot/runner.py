@@ -16,10 +16,11 @@ from bot.app import ALLOWED_UPDATES, BotApplication, build_application
 from bot.cases import check_secret_setting, load_secret
 from bot.config import Settings, SettingsError
 from bot.dialogs import advice
+from bot.erasure import DELETE_TOPIC, TopicDeleter, erase_closed_cases, erase_idle_chats
 from bot.family_visits import VisitCards
 from bot.handlers import LEAVE, send_leave
 from bot.i18n import LANGUAGES, Translator, load_translators
-from bot.inbox import Inbox, erase_closed_cases
+from bot.inbox import Inbox
 from bot.outbox import Sender
 from bot.profile import publish_profile
 from bot.runtime.intake import Intake, Poller
@@ -71,11 +72,15 @@ async def serve(
         await application.start()
         log.info("serving as @%s", services.bot_username)
         retention = timedelta(days=settings.retention_days)
+        idle = timedelta(days=settings.idle_days)
 
         def housekeeping(db: Connection) -> None:
             erased = erase_closed_cases(db, older_than=retention)
             if erased:
-                log.info("erased the mappings of %d cases closed over %s ago", erased, retention)
+                log.info("erased %d cases closed over %s ago", erased, retention)
+            forgotten = erase_idle_chats(db, older_than=idle)
+            if forgotten:
+                log.info("forgot %d chats idle over %s", forgotten, idle)
 
         intake = Intake(
             application, engine, outbox, retry_base=retry_base, housekeeping=housekeeping
@@ -161,6 +166,7 @@ def _outbox(services: Services, application: BotApplication, retry_base: float) 
 
     if staff_chat_id is None:
         senders["notify_staff"] = _no_staff_group
+        senders[DELETE_TOPIC] = _no_staff_group
     else:
         inbox = Inbox(
             staff_chat_id=staff_chat_id,
@@ -169,6 +175,7 @@ def _outbox(services: Services, application: BotApplication, retry_base: float) 
             family_language=family_language,
         )
         senders.update(inbox.senders())
+        senders.update(TopicDeleter(staff_chat_id).senders())
         on_uncertain = inbox.on_uncertain
     return Outbox(
         application.bot,
@@ -185,7 +192,7 @@ def _nothing_uncertain(db: Connection, kind: str, payload: dict[str, Any]) -> No
 
 
 async def _no_staff_group(bot: object, job: dict[str, Any]) -> None:
-    log.info("no staff group is set: a %s notice was not sent", job.get("notice"))
+    log.info("no staff group is set: a %s job was dropped", job.get("notice", "staff group"))
 
 
 def _bot_username(services: Services, asked: str | None) -> str | None:

@@ -129,7 +129,8 @@ class RunningBot:
                 observe=observe,
             )
         )
-        await standin.wait_for(lambda: standin.polling or self._task.done())
+        # Starting compiles the typed-message keywords: seconds on a busy machine.
+        await standin.wait_for(lambda: standin.polling or self._task.done(), timeout=30)
         if self._task.done():
             self._task.result()
 
@@ -142,6 +143,12 @@ class RunningBot:
 
     def engine(self) -> Any:
         return make_engine(self.settings.database_url)
+
+
+@pytest.fixture
+def staff_language() -> str:
+    """The staff group's language in tests with a staff group (a module may override it)."""
+    return "en"
 
 
 @pytest.fixture

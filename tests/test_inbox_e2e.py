@@ -26,12 +26,6 @@ SECRET = "test-secret"
 
 
 @pytest.fixture
-def staff_language() -> str:
-    """The staff group's language (a test module may override it)."""
-    return "en"
-
-
-@pytest.fixture
 async def staffed_bot(
     standin: BotApiStandIn, make_settings: Callable[..., Settings], staff_language: str
 ) -> AsyncIterator[RunningBot]:

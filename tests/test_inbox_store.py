@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
 from bot.cases import open_case
-from bot.inbox import erase_closed_cases
+from bot.erasure import erase_closed_cases
 from bot.store.database import make_engine, migrate, unit_of_work
-from bot.store.models import Case, Guardian, RelayedMessage, Reminder, Visit, utcnow
+from bot.store.models import Case, Guardian, OutboxJob, RelayedMessage, Reminder, Visit, utcnow
 from bot.visits import ReminderPlan, book
 
 
@@ -25,7 +26,11 @@ def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_pat
             db.execute(
                 update(Case)
                 .where(Case.id == case_id)
-                .values(status="closed", closed_at=utcnow() - timedelta(days=closed_days_ago))
+                .values(
+                    status="closed",
+                    closed_at=utcnow() - timedelta(days=closed_days_ago),
+                    topic_id=case_id + 100,
+                )
             )
             db.execute(
                 Guardian.__table__.insert().values(  # type: ignore[attr-defined]
@@ -58,4 +63,18 @@ def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_pat
         assert db.execute(select(func.count()).select_from(RelayedMessage)).scalar() == 1
         assert db.execute(select(Visit.case_id)).scalars().all() == [ids[recent.reference]]
         assert db.execute(select(func.count()).select_from(Reminder)).scalar() == 2
+        cases = {row.reference: row for row in db.execute(select(Case)).all()}  # type: ignore[call-overload]
+        erased, kept = cases[old.reference], cases[recent.reference]
+        assert (erased.label, erased.topic_id, erased.status) == ("", None, "closed")
+        assert erased.created_at is not None
+        assert erased.closed_at is not None
+        assert (kept.label, kept.topic_id) == ("Recent", ids[recent.reference] + 100)
+        owed = db.execute(
+            select(OutboxJob.payload).where(OutboxJob.kind == "delete_topic")
+        ).scalars()
+        assert [json.loads(payload) for payload in owed] == [
+            {"topic_id": ids[old.reference] + 100}
+        ]
+    with unit_of_work(engine) as db:
+        assert erase_closed_cases(db, older_than=timedelta(days=90)) == 0, "erased once only"
     engine.dispose()
