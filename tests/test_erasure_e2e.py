@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 from sqlalchemy import func, select, update
 from test_inbox_e2e import linked_parent, new_case, staff_group, topic_of
 from test_inbox_e2e import staffed_bot as staffed_bot  # the fixture
-from test_privacy import store_bytes
+from test_privacy import rows_naming, store_bytes
 
 from bot.i18n import Translator
 from bot.inbox import STAFF_NOTICES
@@ -64,6 +65,7 @@ async def test_an_erased_case_loses_its_topic_and_its_label(
         assert row.created_at is not None
         assert row.closed_at is not None
         assert db.execute(select(func.count()).select_from(RelayedMessage)).scalar() == 0
+    assert set(rows_naming(engine, 9001)) == {"conversation"}, "only the chat's own state"
     engine.dispose()
     await staffed_bot.stop()
     assert b"Eetu 4 kk" not in store_bytes(staffed_bot.settings.database_url)
@@ -72,6 +74,7 @@ async def test_an_erased_case_loses_its_topic_and_its_label(
     assert len(standin.calls_to("deleteForumTopic")) == 1, "a case is erased once"
 
 
+@pytest.mark.both_databases
 async def test_without_the_right_to_delete_topics_staff_are_told_once(
     standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
 ) -> None:
