@@ -41,7 +41,7 @@ TOLD_NO_RIGHTS = "told_topics_not_deleted"
 #: Telegram's words for a topic that is gone already.
 _GONE = ("thread not found", "topic_id_invalid", "topic not found", "topic_deleted")
 #: ... and for a bot that may not delete it.
-_NO_RIGHTS = ("not enough rights", "chat_admin_required", "rights")
+_NO_RIGHTS = ("rights", "chat_admin_required")
 
 
 def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:

@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.erasure import erase_idle_chats
 from bot.i18n import Translator
 from bot.inbox import STAFF_NOTICES
-from bot.store.database import make_engine, migrate, unit_of_work
+from bot.store.database import backup_sqlite, make_engine, migrate, unit_of_work
 from bot.store.models import Case, Conversation, Guardian, OutboxJob, Visit, utcnow
 
 SECRET_WORDS = "Vauvamme Eetu-Kalervo itkee 041-555-1234 ja 131052-308T"
@@ -177,4 +177,6 @@ def test_the_store_file_is_private_overwrites_deletions_and_logs_no_parameters(
         db.execute(insert(Visit).values(case_id=999, starts_at=utcnow(), place="home", note=note))
     assert "Mannerheimintie" not in str(raised.value)
     assert "4321" not in str(raised.value)
+    backup_sqlite(engine, tmp_path / "copy.sqlite3")
+    assert stat.S_IMODE((tmp_path / "copy.sqlite3").stat().st_mode) == 0o600
     engine.dispose()

@@ -227,6 +227,7 @@ def backup_sqlite(engine: Engine, target: Path) -> None:
         )
     if target.exists():
         raise StoreError(f"{target} exists already; give a new file")
+    _create_private(str(target))  # a copy of the store is as private as the store
     raw = engine.raw_connection()
     try:
         source = raw.driver_connection
