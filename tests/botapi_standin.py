@@ -40,6 +40,7 @@ import html
 import itertools
 import json
 import logging
+import math
 import re
 import socket
 import time
@@ -98,6 +99,28 @@ NOT_FOUND = "Not Found"
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
+# Methods that send a message: Telegram's flood limits count them.
+_MESSAGE_METHODS = frozenset(
+    {
+        "sendMessage",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "sendPhoto",
+        "sendDocument",
+        "sendAudio",
+        "sendVideo",
+        "sendVoice",
+        "sendVideoNote",
+        "sendAnimation",
+        "sendSticker",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendContact",
+    }
+)
+
 # Update types Telegram leaves out unless asked for by name in allowed_updates.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
@@ -122,6 +145,8 @@ class Call:
     response: JSONDict
     consumed: bool = field(default=False, repr=False, compare=False)
     """Set when :meth:`BotApiStandIn.wait_for_call` has handed this call out."""
+    at: float = field(default=0.0, compare=False)
+    """When the request arrived (the event loop's clock)."""
 
     @property
     def ok(self) -> bool:
@@ -711,6 +736,11 @@ class BotApiStandIn:
         ask whether the bot holds a transaction open while it calls)."""
         self.settled: Callable[[], bool] | None = None
         """Whether the bot has nothing left to send; :meth:`wait_idle` waits for it too."""
+        self.flood_control = False
+        """Answer 429 as Telegram does to a message over 30 a second overall or 20 a minute
+        into one group (off by default: most tests raise or ignore the bot's limits)."""
+        self._sent_at: deque[float] = deque()
+        self._sent_to_group_at: dict[int, deque[float]] = {}
 
         self._queue: deque[JSONDict] = deque()
         self._next_update_id = 1
@@ -980,6 +1010,25 @@ class BotApiStandIn:
         else:
             self._delays.pop(key, None)
 
+    def _count_against_limits(self, chat_id: object, now: float) -> None:
+        """Refuse a message over Telegram's limits (429, as Telegram does), else count it."""
+        windows = [(self._sent_at, 30, 1.0)]
+        if isinstance(chat_id, int) and chat_id < 0:
+            windows.append((self._sent_to_group_at.setdefault(chat_id, deque()), 20, 60.0))
+        for times, limit, period in windows:
+            while times and times[0] <= now - period:
+                times.popleft()
+            if len(times) >= limit:
+                wait = max(1, math.ceil(times[0] + period - now))
+                self.violations.append(f"over Telegram's limit of {limit} in {period:g} s")
+                raise ApiError(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    f"Too Many Requests: retry after {wait}",
+                    {"retry_after": wait},
+                )
+        for times, _limit, _period in windows:
+            times.append(now)
+
     def delay_chat(self, chat_id: int, seconds: float) -> None:
         """Answer every call about chat ``chat_id`` ``seconds`` late (0 removes it): a chat
         whose calls hang."""
@@ -1098,6 +1147,7 @@ class BotApiStandIn:
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
         filenames: dict[str, str] = {}
+        received = asyncio.get_running_loop().time()
         if self.probe is not None:
             problem = self.probe()
             if problem:
@@ -1114,6 +1164,8 @@ class BotApiStandIn:
             if failures:
                 error = failures.popleft()
                 raise error
+            if self.flood_control and name in _MESSAGE_METHODS:
+                self._count_against_limits(params.get("chat_id"), received)
             handler = self._handlers.get(name, self._generic)
             outcome = handler(_Request(spec, params, files, filenames))
             if isinstance(outcome, Awaitable):
@@ -1127,7 +1179,7 @@ class BotApiStandIn:
             self.violations.append(f"{name}: stand-in error {exc!r}")
             status = HTTPStatus.INTERNAL_SERVER_ERROR
             body = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
-        call = Call(name, params, files, int(status), body)
+        call = Call(name, params, files, int(status), body, at=received)
         self.calls.append(call)
         self._calls_by_method.setdefault(name, []).append(call)
         self._notify()

@@ -129,7 +129,6 @@ class RunningBot:
                 observe=observe,
             )
         )
-        # Starting compiles the typed-message keywords: seconds on a busy machine.
         await standin.wait_for(lambda: standin.polling or self._task.done(), timeout=30)
         if self._task.done():
             self._task.result()
