@@ -19,9 +19,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, func
 from sqlmodel import Session, col, select
-from stdnum.fi import hetu
 
 from bot.config import Settings, SettingsError
+from bot.identity_codes import holds_identity_code
 from bot.store.database import hold_until_commit
 from bot.store.models import Case, Guardian, LinkCode, utcnow
 
@@ -32,8 +32,6 @@ LABEL_LENGTH = 64
 SECRET_FILE = "otbot.secret"
 #: The PostgreSQL advisory lock under which a case takes the next reference number.
 REFERENCE_LOCK = 0x07B07002
-#: Anything shaped like a Finnish personal identity code, whatever its check character.
-_IDENTITY_CODE = re.compile(r"\d{6}\s*[-+A-FU-Y]\s*\d{3}[0-9A-Y]", re.IGNORECASE)
 
 
 class CaseError(Exception):
@@ -108,7 +106,7 @@ def check_label(label: str) -> str:
         raise CaseError("the label is empty")
     if len(label) > LABEL_LENGTH:
         raise CaseError(f"the label is longer than {LABEL_LENGTH} characters")
-    if _IDENTITY_CODE.search(label) or any(hetu.is_valid(word) for word in label.split()):
+    if holds_identity_code(label):
         raise CaseError("the label looks like it holds a personal identity code; leave it out")
     return label
 

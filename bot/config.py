@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     secret: SecretStr | None = None
     staff_language: str = "fi"
     retention_days: int = Field(default=90, ge=1)
+    idle_days: int = Field(default=365, ge=1)
     office_hours: str = "mon-fri 08:00-16:00"
     link_code_days: int = Field(default=14, ge=1, le=365)
     reminder_hours: str = "48,2"

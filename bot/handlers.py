@@ -33,13 +33,15 @@ from bot.dialogs.base import (
     Unsupported,
 )
 from bot.dialogs.menu import NOTICES, State
+from bot.erasure import forget_relays
 from bot.i18n import language_for
+from bot.identity_codes import message_holds_identity_code
 from bot.inbox import LinkedCase
 from bot.linking import WRONG_FOR_EVERYONE, Outcome, link_by_code
 from bot.outbox import enqueue
 from bot.screens import answer, owe_screens
 from bot.services import BotContext
-from bot.staff import on_staff_edit, staff_command
+from bot.staff import on_staff_edit, refuse_identity_code, staff_command
 from bot.staff_access import acts_as_staff
 from bot.store import queries
 from bot.store.database import current_unit
@@ -90,6 +92,8 @@ async def on_private_message(update: Update, context: BotContext) -> None:
         linked = inbox.cases_of(db, chat_id=chat.id) if stored and stored.linked else []
         if linked:
             case = _chosen_case(db, chat.id, linked)
+            if _held_back(context, message, [case] if case else linked, language_code):
+                return
             if case is None:
                 _ask_which_child(
                     context,
@@ -124,10 +128,9 @@ def _link(context: BotContext, update: Update, code: str, *, typed: bool) -> Non
     if result.outcome not in (Outcome.LINKED, Outcome.ALREADY):
         context.services.metrics.link_refused.labels(result.outcome.value).inc()
     if result.outcome is Outcome.LINKED and result.case is not None:
-        name = user.full_name + (f" (@{user.username})" if user.username else "")
         case_id = result.case.id
         assert case_id is not None
-        inbox.notify_staff(db, case_id, "linked", name=name)
+        inbox.tell_staff_linked(db, case_id=case_id, chat_id=chat.id)
         visits.tell_new_guardian(
             db, case_id=case_id, chat_id=chat.id, now=context.services.clock()
         )
@@ -211,16 +214,12 @@ def _relay_from_family(
     edited: bool,
     language_code: str | None,
 ) -> None:
-    """A linked family's message goes to their case's topic, unless it holds an identity
-    code; staff are told either way."""
+    """A linked family's message (checked for identity codes already) goes to their case's
+    topic."""
     case_id, status = case.id, case.status
     db = current_unit()
     if context.services.settings.staff_chat_id is None:
         _tell_family(context, message.chat_id, "offline", language_code)
-        return
-    if inbox.holds_identity_code(message.text or message.caption):
-        inbox.hold_back(db, case_id=case_id)
-        _tell_family(context, message.chat_id, "held_back", language_code)
         return
     inbox.relay_from_family(
         db, case_id=case_id, status=status, chat_id=message.chat_id, message_id=message.message_id
@@ -228,6 +227,23 @@ def _relay_from_family(
     if edited:
         inbox.notify_staff(db, case_id, "edited")
     _note_off_hours(context, message.chat_id, language_code)
+
+
+def _held_back(
+    context: BotContext, message: Message, cases: list[LinkedCase], language_code: str | None
+) -> bool:
+    """A linked family's message that holds an identity code is never relayed: not at once,
+    and not later, when a guardian of several children has chosen the child. The family is
+    asked to send it again without the code, and the topics it could have gone to are told."""
+    if context.services.settings.staff_chat_id is None:
+        return False
+    if not message_holds_identity_code(message):
+        return False
+    db = current_unit()
+    for case in cases:
+        inbox.hold_back(db, case_id=case.id)
+    _tell_family(context, message.chat_id, "held_back", language_code)
+    return True
 
 
 def _note_off_hours(context: BotContext, chat_id: int, language_code: str | None) -> None:
@@ -287,6 +303,9 @@ async def on_staff_message(update: Update, context: BotContext) -> None:
         staff_command(context, message, event, case)
         return
     if case is None:
+        return
+    if message_holds_identity_code(message):
+        refuse_identity_code(context, message)
         return
     reply = message.reply_to_message
     replied = reply.message_id if reply is not None and reply.message_id != thread else None
@@ -349,13 +368,15 @@ def _converse(
         reply = replace(reply, screens=family_visits.my_visits(db, services, chat))
     if query is not None:
         answer(query, reply.notice)
-    owe_screens(db, chat_id, reply.screens, replace=pressed)
     if reply.erase:
         queries.forget_chat(db, chat_id=chat_id)
+        forget_relays(db, chat_id=chat_id)
         for case_id in inbox.unlink(db, chat_id=chat_id):
             inbox.notify_staff(db, case_id, "forgot")
+        owe_screens(db, chat_id, reply.screens, replace=pressed)
         log.info("chat %s erased its data", chat_id)
         return
+    owe_screens(db, chat_id, reply.screens, replace=pressed)
     if reply.language:
         chat = replace(chat, language=reply.language, language_chosen=True)
     queries.save_chat_state(db, replace(chat, state=reply.state), old=stored)

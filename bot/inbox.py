@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from stdnum.fi import hetu
 from telegram import Bot, Message, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
@@ -28,10 +25,7 @@ from bot.store.database import unit_of_work
 from bot.store.models import (
     Case,
     Guardian,
-    LinkCode,
     RelayedMessage,
-    Reminder,
-    Visit,
     utcnow,
 )
 from bot.store.queries import guardians_of
@@ -42,11 +36,7 @@ log = logging.getLogger(__name__)
 _cases = Case.__table__  # type: ignore[attr-defined]
 _guardians = Guardian.__table__  # type: ignore[attr-defined]
 _relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
-_visits = Visit.__table__  # type: ignore[attr-defined]
-_reminders = Reminder.__table__  # type: ignore[attr-defined]
 
-#: Anything shaped like a Finnish personal identity code (checked with its checksum).
-_IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
 DELIVERED = "👍"
 #: What a sender leaves to record once its job is done.
 Record = Callable[[Connection], None]
@@ -54,10 +44,22 @@ Record = Callable[[Connection], None]
 STAFF_NOTICES = {
     # Translators: to staff, in the case's topic; {name} is the parent's Telegram name.
     "linked": N_("🔗 {name} linked their chat to this case."),
+    # Translators: to staff, in the case's topic, when Telegram did not tell the name.
+    "linked_unnamed": N_("🔗 A guardian linked their chat to this case."),
     # Translators: to staff, in the case's topic.
     "held_back": N_(
         "🛡 A message from the family was held back: it contained a personal identity code. "
         "The family was asked to send it again without the code."
+    ),
+    # Translators: to staff, in the case's topic, answering a therapist's message.
+    "staff_held_back": N_(
+        "🛡 Not sent to the family: your message seems to contain a personal identity code. "
+        "Please send it again without the code."
+    ),
+    # Translators: to staff, in the case's topic, answering a therapist's edit.
+    "staff_edit_held_back": N_(
+        "🛡 Your edit was not sent to the family: it seems to contain a personal identity "
+        "code. The family still sees the earlier version."
     ),
     # Translators: to staff, in the case's topic.
     "reopened": N_("📬 The family wrote to this closed case, so it was reopened."),
@@ -99,6 +101,12 @@ STAFF_NOTICES = {
     "codes_resting": N_(
         "⚠️ Many wrong link codes were typed in the last hour. Typed codes are refused for "
         "everyone for a while; links still work."
+    ),
+    # Translators: to staff, in the general topic, once, when the bot may not delete topics.
+    "topics_not_deleted": N_(
+        "⚠️ The bot may not delete topics in this group, so the topics of cases erased after "
+        "the retention period stay here. Give the bot the right to delete messages, and "
+        "delete those topics by hand."
     ),
     # Translators: to staff, in the case's topic, after a relayed message.
     "edited": N_("✏️ The family edited the message above; this is its new version."),
@@ -227,30 +235,6 @@ def unlink(db: Connection, *, chat_id: int | None = None, case_id: int | None = 
     return [row.case_id if chat_id is not None else row.chat_id for row in rows]
 
 
-def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
-    """Erase what belongs to cases closed long ago: links, relayed ids, unused codes, and
-    their visits with the notes staff wrote (which may hold an address)."""
-    cutoff = utcnow() - older_than
-    old = [
-        row.id
-        for row in db.execute(
-            select(_cases.c.id).where(_cases.c.status == "closed", _cases.c.closed_at < cutoff)
-        )
-    ]
-    visits = select(_visits.c.id).where(_visits.c.case_id.in_(old))
-    db.execute(delete(_reminders).where(_reminders.c.visit_id.in_(visits)))
-    for table in (_guardians, _relayed, LinkCode.__table__, _visits):  # type: ignore[attr-defined]
-        db.execute(delete(table).where(table.c.case_id.in_(old)))
-    return len(old)
-
-
-def holds_identity_code(text: str | None) -> bool:
-    """Whether a text holds a valid Finnish personal identity code (all century signs)."""
-    return bool(text) and any(
-        hetu.is_valid(match.group(0)) for match in _IDENTITY_CODE.finditer(text or "")
-    )
-
-
 def relay_from_family(
     db: Connection, *, case_id: int, status: str, chat_id: int, message_id: int
 ) -> None:
@@ -273,6 +257,20 @@ def _to_staff(db: Connection, case_id: int, chat_id: int, message_id: int) -> No
         case_id=case_id,
         chat_id=chat_id,
         message_id=message_id,
+    )
+
+
+def tell_staff_linked(db: Connection, *, case_id: int, chat_id: int) -> None:
+    """Owe the case's topic the notice that a chat linked; the parent's name is read when it
+    is sent, so the outbox holds only the chat's id."""
+    enqueue(
+        db,
+        "notify_staff",
+        lane=case_lane(case_id),
+        case_id=case_id,
+        notice="linked",
+        values={},
+        name_of=chat_id,
     )
 
 
@@ -354,8 +352,10 @@ class Inbox:
         if kind in ("to_staff", "to_family"):
             notify_staff(db, payload["case_id"], "uncertain")
 
-    async def send_to_staff(self, bot: Bot, job: dict[str, Any]) -> Record:
+    async def send_to_staff(self, bot: Bot, job: dict[str, Any]) -> Record | None:
         topic = await self._topic(bot, job["case_id"])
+        if topic is None:
+            return None
         try:
             copied = await bot.copy_message(
                 self.staff_chat_id, job["chat_id"], job["message_id"], message_thread_id=topic
@@ -372,6 +372,8 @@ class Inbox:
         )
 
         def record(db: Connection) -> None:
+            if job["chat_id"] not in guardians_of(db, case_id=job["case_id"]):
+                return  # the chat was unlinked (or forgotten) meanwhile: nothing to keep
             remember(db)
             # The 👍 is a step of its own: if it fails, the copy is not made again.
             enqueue(
@@ -416,8 +418,16 @@ class Inbox:
 
     async def notify_staff(self, bot: Bot, job: dict[str, Any]) -> None:
         topic = await self._topic(bot, job["case_id"])
-        values = {k: html.escape(str(v)) for k, v in job["values"].items()}
-        text = self.staff(STAFF_NOTICES[job["notice"]], **values)
+        if topic is None:
+            return
+        notice, values = job["notice"], dict(job["values"])
+        if job.get("name_of") is not None:
+            name = await self._name_of(bot, job["name_of"])
+            notice, values = (
+                (notice, {**values, "name": name}) if name else (notice + "_unnamed", values)
+            )
+        values = {k: html.escape(str(v)) for k, v in values.items()}
+        text = self.staff(STAFF_NOTICES[notice], **values)
         try:
             await bot.send_message(self.staff_chat_id, text, message_thread_id=topic)
         except BadRequest as exc:
@@ -425,6 +435,19 @@ class Inbox:
                 raise
             topic = await self._topic(bot, job["case_id"], again=True)
             await bot.send_message(self.staff_chat_id, text, message_thread_id=topic)
+
+    async def _name_of(self, bot: Bot, chat_id: int) -> str | None:
+        """A parent's Telegram name and @username, read when a notice is sent (the outbox
+        keeps only the chat's id); None when Telegram does not tell."""
+        try:
+            chat = await bot.get_chat(chat_id)
+        except (BadRequest, Forbidden) as exc:
+            log.info("could not read a linked parent's name: %s", exc.message)
+            return None
+        name = " ".join(part for part in (chat.first_name, chat.last_name) if part)
+        if chat.username:
+            name = f"{name} (@{chat.username})" if name else f"@{chat.username}"
+        return name or None
 
     async def alert_staff(self, bot: Bot, job: dict[str, Any]) -> None:
         """A notice in the staff group's general topic, about no case in particular."""
@@ -437,11 +460,15 @@ class Inbox:
         except Forbidden:
             log.info("chat %s has blocked the bot; notice not sent", job["chat_id"])
 
-    async def _topic(self, bot: Bot, case_id: int, *, again: bool = False) -> int:
+    async def _topic(self, bot: Bot, case_id: int, *, again: bool = False) -> int | None:
         """The case's topic in the staff group, made on first need (or when staff deleted
-        it); its id is kept at once, so a failure later never makes a second one."""
+        it); its id is kept at once, so a failure later never makes a second one. An erased
+        case has none (None), and gets none again."""
         with unit_of_work(self.engine) as db:
             case = db.execute(select(_cases).where(_cases.c.id == case_id)).one()
+        if case.label == "" and case.topic_id is None:
+            log.info("case %s is erased: nothing more goes to its topic", case_id)
+            return None
         if case.topic_id is not None and not again:
             return int(case.topic_id)
         name = f"{case.reference} {case.label}"[:128]

@@ -16,10 +16,11 @@ from bot.app import ALLOWED_UPDATES, BotApplication, build_application
 from bot.cases import check_secret_setting, load_secret
 from bot.config import Settings, SettingsError
 from bot.dialogs import advice
+from bot.erasure import DELETE_TOPIC, TopicDeleter, erase_closed_cases, erase_idle_chats
 from bot.family_visits import VisitCards
 from bot.handlers import LEAVE, send_leave
 from bot.i18n import LANGUAGES, Translator, load_translators
-from bot.inbox import Inbox, erase_closed_cases
+from bot.inbox import Inbox
 from bot.outbox import Sender
 from bot.profile import publish_profile
 from bot.runtime.health import Health, Listener
@@ -94,12 +95,16 @@ async def serve(
         if settings.staff_chat_id is not None:
             staff_list = StaffList(application.bot, engine, settings.staff_chat_id)
             await staff_list.read()
+        idle = timedelta(days=settings.idle_days)
 
         def housekeeping(db: Connection) -> None:
             erased = erase_closed_cases(db, older_than=retention)
             if erased:
-                log.info("erased the mappings of %d cases closed over %s ago", erased, retention)
+                log.info("erased %d cases closed over %s ago", erased, retention)
             forget_old_notices(db, today=clock().date())
+            forgotten = erase_idle_chats(db, older_than=idle)
+            if forgotten:
+                log.info("forgot %d chats idle over %s", forgotten, idle)
 
         intake = Intake(
             application,
@@ -247,6 +252,7 @@ def _outbox(services: Services, application: BotApplication, retry_base: float) 
 
     if staff_chat_id is None:
         senders["notify_staff"] = _no_staff_group
+        senders[DELETE_TOPIC] = _no_staff_group
     else:
         inbox = Inbox(
             staff_chat_id=staff_chat_id,
@@ -256,6 +262,7 @@ def _outbox(services: Services, application: BotApplication, retry_base: float) 
         )
         senders.update(inbox.senders())
         senders.update(StaffAccessSenders(staff_chat_id, services.staff_translator).senders())
+        senders.update(TopicDeleter(staff_chat_id).senders())
         on_uncertain = inbox.on_uncertain
     return Outbox(
         application.bot,
@@ -284,7 +291,7 @@ def _nothing_uncertain(db: Connection, kind: str, payload: dict[str, Any]) -> No
 
 
 async def _no_staff_group(bot: object, job: dict[str, Any]) -> None:
-    log.info("no staff group is set: a %s notice was not sent", job.get("notice"))
+    log.info("no staff group is set: a %s job was dropped", job.get("notice", "staff group"))
 
 
 def _bot_username(services: Services, asked: str | None) -> str | None:

@@ -18,6 +18,7 @@ from bot import inbox, visits
 from bot.cases import CaseError, new_code, open_case
 from bot.dialogs.base import Command
 from bot.i18n import Translator
+from bot.identity_codes import message_holds_identity_code
 from bot.outbox import after_commit, case_lane, enqueue, topic_lane
 from bot.services import BotContext
 from bot.staff_visits import visit_command
@@ -217,13 +218,17 @@ def on_staff_edit(context: BotContext, message: Message) -> None:
     """A therapist edited a message that went to the family: the family's copy follows.
     The edit is made once the update has committed and is never stored (the store keeps no
     words of a message, the therapist's included); if it is lost, the family keeps the
-    earlier version."""
+    earlier version. An edit that holds an identity code is not followed (the topic is
+    told)."""
     db = current_unit()
     copies = db.execute(
         select(_relayed.c.family_chat_id, _relayed.c.family_message_id).where(
             _relayed.c.direction == "out", _relayed.c.staff_message_id == message.message_id
         )
     ).all()
+    if copies and message_holds_identity_code(message):
+        _say(context, message, "staff_edit_held_back")
+        return
     text, entities = message.text, message.entities
     caption, caption_entities = message.caption, message.caption_entities
     for chat_id, message_id in copies:
@@ -246,6 +251,12 @@ def on_staff_edit(context: BotContext, message: Message) -> None:
                 log.info("could not edit the family's copy: %s", exc.message)
 
         after_commit(follow)
+
+
+def refuse_identity_code(context: BotContext, message: Message) -> None:
+    """A therapist's message holding an identity code is not sent to the family; the topic
+    is told why, in the staff language."""
+    _say(context, message, "staff_held_back")
 
 
 def _where_to_answer(message: Message) -> dict[str, Any]:

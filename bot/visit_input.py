@@ -17,16 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from stdnum.fi import hetu
-
 from bot.i18n import N_
+from bot.identity_codes import holds_identity_code
 from bot.visits import PLACE_WORDS, BookingError
 
 NOTE_LENGTH = 200
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{4})?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?$")
-_IDENTITY_CODE = re.compile(r"\d{6}\s*[-+A-FU-Y]\s*\d{3}[0-9A-Y]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def check_note(text: str) -> str:
     note = " ".join(text.split())
     if len(note) > NOTE_LENGTH:
         raise BookingError(N_("the note is longer than 200 characters"))
-    if _IDENTITY_CODE.search(note) or any(hetu.is_valid(word) for word in note.split()):
+    if holds_identity_code(note):
         raise BookingError(N_("the note looks like it holds a personal identity code"))
     return note
 

@@ -159,6 +159,12 @@ class RunningBot:
 
 
 @pytest.fixture
+def staff_language() -> str:
+    """The staff group's language in tests with a staff group (a module may override it)."""
+    return "en"
+
+
+@pytest.fixture
 def make_settings(standin: BotApiStandIn, database_url: str) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {

@@ -28,10 +28,11 @@ SECRET = "test-secret"
 
 @pytest.fixture
 async def staffed_bot(
-    standin: BotApiStandIn, make_settings: Callable[..., Settings]
+    standin: BotApiStandIn, make_settings: Callable[..., Settings], staff_language: str
 ) -> AsyncIterator[RunningBot]:
     standin.group(STAFF, "Lasten toimintaterapia", forum=True)
-    bot = RunningBot(make_settings(staff_chat_id=STAFF, secret=SECRET, staff_language="en"))
+    settings = make_settings(staff_chat_id=STAFF, secret=SECRET, staff_language=staff_language)
+    bot = RunningBot(settings)
     await bot.start(standin)
     try:
         yield bot

@@ -1,32 +1,17 @@
-"""The inbox's rules that need no Telegram: identity codes, retention."""
+"""The inbox's rules that need no Telegram: retention."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select, update
 
 from bot.cases import open_case
-from bot.inbox import erase_closed_cases, holds_identity_code
+from bot.erasure import erase_closed_cases
 from bot.store.database import make_engine, migrate, unit_of_work
-from bot.store.models import Case, Guardian, RelayedMessage, Reminder, Visit, utcnow
+from bot.store.models import Case, Guardian, OutboxJob, RelayedMessage, Reminder, Visit, utcnow
 from bot.visits import ReminderPlan, book
-
-
-@pytest.mark.parametrize(
-    ("text", "held"),
-    [
-        ("Eetun hetu 131052-308T", True),
-        ("131052A308T", True),  # 2000s
-        ("syntynyt 010594Y123W", True),  # a 1900s sign from 2023
-        ("020502E123T kiitos", True),  # a 2000s sign from 2023
-        ("131052-308X", False),  # wrong check character
-        ("puhelin 040 123 4567, aika 13.10.52 klo 8.30", False),
-    ],
-)
-def test_personal_identity_codes_are_found_by_their_checksum(text: str, held: bool) -> None:
-    assert holds_identity_code(text) is held
 
 
 def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_path: object) -> None:
@@ -41,7 +26,11 @@ def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_pat
             db.execute(
                 update(Case)
                 .where(Case.id == case_id)
-                .values(status="closed", closed_at=utcnow() - timedelta(days=closed_days_ago))
+                .values(
+                    status="closed",
+                    closed_at=utcnow() - timedelta(days=closed_days_ago),
+                    topic_id=case_id + 100,
+                )
             )
             db.execute(
                 Guardian.__table__.insert().values(  # type: ignore[attr-defined]
@@ -74,4 +63,18 @@ def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_pat
         assert db.execute(select(func.count()).select_from(RelayedMessage)).scalar() == 1
         assert db.execute(select(Visit.case_id)).scalars().all() == [ids[recent.reference]]
         assert db.execute(select(func.count()).select_from(Reminder)).scalar() == 2
+        cases = {row.reference: row for row in db.execute(select(Case)).all()}  # type: ignore[call-overload]
+        erased, kept = cases[old.reference], cases[recent.reference]
+        assert (erased.label, erased.topic_id, erased.status) == ("", None, "closed")
+        assert erased.created_at is not None
+        assert erased.closed_at is not None
+        assert (kept.label, kept.topic_id) == ("Recent", ids[recent.reference] + 100)
+        owed = db.execute(
+            select(OutboxJob.payload).where(OutboxJob.kind == "delete_topic")
+        ).scalars()
+        assert [json.loads(payload) for payload in owed] == [
+            {"topic_id": ids[old.reference] + 100}
+        ]
+    with unit_of_work(engine) as db:
+        assert erase_closed_cases(db, older_than=timedelta(days=90)) == 0, "erased once only"
     engine.dispose()

@@ -280,18 +280,20 @@ PAGES: dict[State, Page] = {
     State.FORGET: Page(
         N_(
             "<b>Erase your data?</b>\n\n"
-            "The bot then forgets your chat: your language choice and where you are in the "
-            "menus. If your chat is linked to your child's case, the link is removed too; what "
-            "you already sent stays with your therapist. The messages in this chat stay in "
-            "your Telegram app; you can delete the chat there."
+            "The bot then forgets your chat: your language choice, where you are in the menus "
+            "and which of your messages it passed on. If your chat is linked to your child's "
+            "case, the link is removed too. The messages you already sent stay with your "
+            "therapist until the case has ended and is erased. The messages in this chat stay "
+            "in your Telegram app; you can delete the chat there."
         ),
         # Translators: confirms erasing the user's data.
         ((Link(N_("Yes, erase"), "erase"),),),
     ),
     State.ERASED: Page(
         N_(
-            "Your data has been erased from the bot. If you want to use the bot again, send "
-            "/start."
+            "Your data has been erased from the bot. Your therapist still sees the messages "
+            "you already sent, in your child's case, until the case has ended and is erased. "
+            "If you want to use the bot again, send /start."
         ),
     ),
     State.HELP: Page(

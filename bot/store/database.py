@@ -7,8 +7,10 @@ schema is migrated by one process at a time.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -122,16 +124,33 @@ def _first_line(exc: BaseException) -> str:
 
 
 def make_engine(database_url: str) -> Engine:
-    """An engine for the URL; SQLite runs in WAL mode with foreign keys on."""
-    kwargs: dict[str, Any] = {}
+    """An engine for the URL. A statement's parameters never reach an error message or the
+    log (a visit note may hold an address). SQLite runs in WAL mode with foreign keys on,
+    overwrites what it deletes, and a new store file is readable by its owner only."""
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if database_url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
         if database_url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
     engine = create_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
+        _create_private(engine.url.database)
         event.listen(engine, "connect", _tune_sqlite)
     return engine
+
+
+def _create_private(database: str | None) -> None:
+    """Create a SQLite store file that does not exist yet with mode 0600 (its -wal and -shm
+    files take the same mode). An existing file keeps its mode."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return  # a missing folder is reported when the store is opened
+    # Another process may make it at the same moment; a file that cannot be made at all is
+    # reported by SQLite when the store is opened.
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -140,6 +159,8 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # What is deleted or changed is overwritten with zeros, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -206,6 +227,7 @@ def backup_sqlite(engine: Engine, target: Path) -> None:
         )
     if target.exists():
         raise StoreError(f"{target} exists already; give a new file")
+    _create_private(str(target))  # a copy of the store is as private as the store
     raw = engine.raw_connection()
     try:
         source = raw.driver_connection

@@ -131,6 +131,16 @@ def retry_later(
     )
 
 
+def drop_unsent(db: Connection, *, lanes: Collection[str]) -> int:
+    """Delete the jobs of `lanes` that no process is sending (what is no longer owed)."""
+    if not lanes:
+        return 0
+    result = db.execute(
+        delete(_jobs).where(_jobs.c.lane.in_(sorted(lanes)), _jobs.c.claimed_by.is_(None))
+    )
+    return result.rowcount or 0
+
+
 def renew_claims(db: Connection, *, owner: str, ids: Collection[int], lease: timedelta) -> None:
     """Extend the lease of the jobs this process is sending."""
     if ids:

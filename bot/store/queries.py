@@ -100,6 +100,17 @@ def forget_chat(db: Connection, *, chat_id: int) -> None:
     db.execute(_DELETE_CONVERSATION, {"chat_id": chat_id})
 
 
+def forget_idle_chats(db: Connection, *, idle_since: datetime) -> int:
+    """Delete the state of chats unchanged since `idle_since` that no case links to."""
+    linked = select(_guardians.c.chat_id)
+    result = db.execute(
+        delete(_conversations).where(
+            _conversations.c.updated_at < idle_since, _conversations.c.chat_id.not_in(linked)
+        )
+    )
+    return int(result.rowcount or 0)
+
+
 _SELECT_PROCESSED = select(_processed.c.update_id).where(
     _processed.c.update_id == bindparam("update_id")
 )
@@ -124,6 +135,10 @@ def prune_processed_updates(db: Connection, *, older_than: timedelta) -> int:
 def remembered(db: Connection, *, key: str) -> str | None:
     value = db.execute(select(_settings.c.value).where(_settings.c.key == key)).scalar()
     return str(value) if value is not None else None
+
+
+def forget_remembered(db: Connection, *, key: str) -> None:
+    db.execute(delete(_settings).where(_settings.c.key == key))
 
 
 def remember(db: Connection, *, key: str, value: str) -> None:

@@ -1,0 +1,118 @@
+"""Erasure: what the bot keeps goes when it is no longer needed.
+
+- A case closed longer than `OTBOT_RETENTION_DAYS` ago loses its links, relayed ids, unused
+  codes, visits and reminders; its row keeps only the reference, the dates and the status
+  (the label and the topic id are blanked); and its topic in the staff group, with every
+  copied message and photo, is deleted through the outbox. When the bot may not delete
+  topics, staff are told once in the general topic.
+- A chat that sends /forget loses its relayed ids and what was still owed to it at once.
+- The dialog state of a chat idle longer than `OTBOT_IDLE_DAYS` is deleted (a chat linked
+  to a case keeps it while the link lasts: the link is erased with the case).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, or_, select, update
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden
+
+from bot.inbox import alert_staff
+from bot.outbox import Record, case_lane, chat_lane, enqueue, reminder_lane
+from bot.store import outbox as jobs
+from bot.store import queries
+from bot.store.models import Case, Guardian, LinkCode, RelayedMessage, Reminder, Visit, utcnow
+
+log = logging.getLogger(__name__)
+
+_cases = Case.__table__  # type: ignore[attr-defined]
+_relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
+_visits = Visit.__table__  # type: ignore[attr-defined]
+_reminders = Reminder.__table__  # type: ignore[attr-defined]
+_CASE_TABLES = (Guardian.__table__, _relayed, LinkCode.__table__, _visits)  # type: ignore[attr-defined]
+
+#: The outbox job that deletes an erased case's topic.
+DELETE_TOPIC = "delete_topic"
+#: Remembered once staff were told the bot may not delete topics (until one is deleted).
+TOLD_NO_RIGHTS = "told_topics_not_deleted"
+#: Telegram's words for a topic that is gone already.
+_GONE = ("thread not found", "topic_id_invalid", "topic not found", "topic_deleted")
+#: ... and for a bot that may not delete it.
+_NO_RIGHTS = ("rights", "chat_admin_required")
+
+
+def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
+    """Erase the cases closed longer than `older_than` ago and not erased yet; returns how
+    many. Their topics are deleted through the outbox."""
+    cutoff = utcnow() - older_than
+    rows = db.execute(
+        select(_cases.c.id, _cases.c.topic_id).where(
+            _cases.c.status == "closed",
+            _cases.c.closed_at < cutoff,
+            or_(_cases.c.label != "", _cases.c.topic_id.is_not(None)),
+        )
+    ).all()
+    old = [row.id for row in rows]
+    if not old:
+        return 0
+    visits = select(_visits.c.id).where(_visits.c.case_id.in_(old))
+    db.execute(delete(_reminders).where(_reminders.c.visit_id.in_(visits)))
+    for table in _CASE_TABLES:
+        db.execute(delete(table).where(table.c.case_id.in_(old)))
+    # Nothing is owed to the topic of an erased case any more.
+    jobs.drop_unsent(db, lanes=[case_lane(case_id) for case_id in old])
+    for row in rows:
+        if row.topic_id is not None:
+            enqueue(db, DELETE_TOPIC, lane=case_lane(row.id), topic_id=row.topic_id)
+    db.execute(update(_cases).where(_cases.c.id.in_(old)).values(label="", topic_id=None))
+    return len(old)
+
+
+def forget_relays(db: Connection, *, chat_id: int) -> None:
+    """/forget: the chat's relayed ids go at once, and so does what was still owed to it."""
+    db.execute(delete(_relayed).where(_relayed.c.family_chat_id == chat_id))
+    jobs.drop_unsent(db, lanes=[chat_lane(chat_id), reminder_lane(chat_id)])
+
+
+def erase_idle_chats(db: Connection, *, older_than: timedelta) -> int:
+    """Delete the dialog state of chats idle longer than `older_than` (not linked ones)."""
+    return queries.forget_idle_chats(db, idle_since=utcnow() - older_than)
+
+
+class TopicDeleter:
+    """The outbox's sender that deletes an erased case's topic in the staff group."""
+
+    def __init__(self, staff_chat_id: int) -> None:
+        self.staff_chat_id = staff_chat_id
+
+    def senders(self) -> dict[str, Any]:
+        return {DELETE_TOPIC: self.delete_topic}
+
+    async def delete_topic(self, bot: Bot, job: dict[str, Any]) -> Record:
+        """Delete the topic: done when deleted or gone already; when the bot may not, staff
+        are told once, and erasure goes on."""
+        try:
+            await bot.delete_forum_topic(self.staff_chat_id, job["topic_id"])
+        except (BadRequest, Forbidden) as exc:
+            words = exc.message.lower()
+            if isinstance(exc, BadRequest) and any(gone in words for gone in _GONE):
+                return _deleted
+            if isinstance(exc, Forbidden) or any(words_ in words for words_ in _NO_RIGHTS):
+                log.warning("could not delete an erased case's topic: %s", exc.message)
+                return _not_deleted
+            raise
+        return _deleted
+
+
+def _deleted(db: Connection) -> None:
+    """A topic was deleted: should the bot lose the right again, staff are told again."""
+    queries.forget_remembered(db, key=TOLD_NO_RIGHTS)
+
+
+def _not_deleted(db: Connection) -> None:
+    if queries.remembered(db, key=TOLD_NO_RIGHTS) is None:
+        queries.remember(db, key=TOLD_NO_RIGHTS, value=utcnow().isoformat())
+        alert_staff(db, "topics_not_deleted")
