@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 from sqlalchemy import func, select, update
 from test_inbox_e2e import linked_parent, new_case, staff_group, topic_of
@@ -16,6 +15,7 @@ from test_privacy import rows_naming, store_bytes
 
 from bot.i18n import Translator
 from bot.inbox import STAFF_NOTICES
+from bot.standin import BotApiStandIn
 from bot.store.database import unit_of_work
 from bot.store.models import Case, RelayedMessage, utcnow
 

@@ -5,13 +5,13 @@ a therapist (a reply or an edit); whoever wrote it is told why."""
 from __future__ import annotations
 
 import pytest
-from botapi_standin import BotApiStandIn
 from conftest import RunningBot
 from test_inbox_e2e import linked_parent, new_case, staff_group, topic_of
 from test_inbox_e2e import staffed_bot as staffed_bot  # the fixture, with this staff language
 
 from bot.i18n import Translator
 from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES
+from bot.standin import BotApiStandIn
 
 
 @pytest.fixture
