@@ -11,6 +11,7 @@ it (they can read every case).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import date, timedelta
@@ -139,6 +140,8 @@ class StaffList:
         self.engine = engine
         self.staff_chat_id = staff_chat_id
         self.every = every
+        #: A read of the administrators under way, which other updates wait for.
+        self._reading: asyncio.Task[bool] | None = None
 
     async def read(self) -> bool:
         """Ask Telegram for the administrators and store them as staff (its own short
@@ -167,7 +170,11 @@ class StaffList:
                 return
             due = store.claim_asking(db, now=utcnow(), every=self.every)
         if due:
-            await self.read()
+            self._reading = asyncio.ensure_future(self.read())
+        if self._reading is not None:
+            # Updates of other topics that arrive while Telegram is asked wait for its answer,
+            # so a new administrator's second message is not taken for a stranger's.
+            await asyncio.shield(self._reading)
 
 
 class StaffAccessSenders:
