@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from conftest import RunningBot
 from sqlalchemy import func, select, update
-from test_inbox_e2e import linked_parent, new_case, staff_group, topic_of
-from test_inbox_e2e import staffed_bot as staffed_bot  # the fixture
+from support.family import linked_parent, new_case, staff_group, topic_of
+from support.family import staffed_bot as staffed_bot  # the fixture
 from test_privacy import rows_naming, store_bytes
 
 from bot.i18n import Translator

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import RunningBot
-from test_inbox_e2e import linked_parent, new_case, staff_group, topic_of
-from test_inbox_e2e import staffed_bot as staffed_bot  # the fixture, with this staff language
+from support.family import linked_parent, new_case, staff_group, topic_of
+from support.family import staffed_bot as staffed_bot  # the fixture, with this staff language
 
 from bot.i18n import Translator
 from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES

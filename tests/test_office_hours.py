@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import RunningBot
-from test_inbox_e2e import SECRET, STAFF, linked_parent
+from support.family import SECRET, STAFF, linked_parent
 
 from bot.config import Settings
 from bot.i18n import Translator

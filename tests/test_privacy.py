@@ -14,8 +14,8 @@ from conftest import TOKEN, RunningBot
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
-from test_inbox_e2e import linked_parent, new_case, staff_group, topic_of, topic_says
-from test_inbox_e2e import staffed_bot as staffed_bot  # the fixture
+from support.family import linked_parent, new_case, staff_group, topic_of, topic_says
+from support.family import staffed_bot as staffed_bot  # the fixture
 
 from bot.cases import open_case
 from bot.cli import quiet_libraries

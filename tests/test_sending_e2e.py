@@ -7,14 +7,10 @@ import asyncio
 from collections.abc import Callable
 
 from conftest import RunningBot
+from support.family import SECRET, STAFF, new_case
 
-from bot.cases import IssuedCode, open_case
 from bot.config import Settings
-from bot.standin import BotApiStandIn, SimUser
-from bot.store.database import make_engine, migrate, unit_of_work
-
-STAFF = -100888
-SECRET = "a-test-secret-shared-by-every-process-of-a-test"
+from bot.standin import BotApiStandIn, Call, SimUser
 
 
 def answers_to(standin: BotApiStandIn, chat_id: int) -> int:
@@ -58,25 +54,13 @@ async def test_a_chat_whose_calls_hang_holds_up_no_other_family(
         await bot.stop()
 
 
-def open_cases(bot: RunningBot, count: int) -> list[IssuedCode]:
-    engine = make_engine(bot.settings.database_url)
-    migrate(engine)
-    with unit_of_work(engine) as db:
-        issued = [
-            open_case(db, label=f"Lapsi {n}", secret=SECRET.encode(), days=14)
-            for n in range(count)
-        ]
-    engine.dispose()
-    return issued
-
-
 async def test_the_21st_message_of_a_minute_into_the_staff_group_waits_its_turn(
     standin: BotApiStandIn, make_settings: Callable[..., Settings]
 ) -> None:
     standin.flood_control = True  # Telegram's own limits: the stand-in refuses what exceeds
     group = standin.group(STAFF, "Lasten toimintaterapia", forum=True)
-    bot = RunningBot(make_settings(staff_chat_id=STAFF, staff_language="fi"))
-    issued = open_cases(bot, 5)
+    bot = RunningBot(make_settings(staff_chat_id=STAFF, secret=SECRET, staff_language="fi"))
+    issued = [new_case(bot, label=f"Lapsi {n}") for n in range(5)]
     await bot.start(standin)
     try:
         parents = [standin.user(6000 + n, language_code="fi") for n in range(5)]
@@ -105,7 +89,7 @@ async def test_the_21st_message_of_a_minute_into_the_staff_group_waits_its_turn(
         await bot.stop()
 
 
-def group_messages(standin: BotApiStandIn) -> list:  # type: ignore[type-arg]
+def group_messages(standin: BotApiStandIn) -> list[Call]:
     return [
         call
         for method in ("sendMessage", "copyMessage")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import Clock, RunningBot
-from test_inbox_e2e import SECRET, STAFF, linked_parent, staff_group, topic_of
+from support.family import SECRET, STAFF, linked_parent, staff_group, topic_of
 
 from bot.config import Settings
 from bot.i18n import Translator

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import Clock, RunningBot
 from sqlalchemy import select
-from test_inbox_e2e import SECRET, STAFF, new_case, second_guardian, staff_group, topic_of
+from support.family import SECRET, STAFF, new_case, second_guardian, staff_group, topic_of
 
 from bot.config import Settings
 from bot.standin import BotApiStandIn, ChatMessage, SimUser
