@@ -374,6 +374,7 @@ def _converse(
         for case_id in inbox.unlink(db, chat_id=chat_id):
             inbox.notify_staff(db, case_id, "forgot")
         owe_screens(db, chat_id, reply.screens, replace=pressed)
+        queries.forget_shown(db, chat_id=chat_id)  # the store keeps nothing of the chat
         log.info("chat %s erased its data", chat_id)
         return
     owe_screens(db, chat_id, reply.screens, replace=pressed)

@@ -8,6 +8,8 @@ lost nothing is owed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from functools import lru_cache
 from typing import Any
@@ -17,7 +19,8 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram.error import BadRequest, Forbidden
 
 from bot.dialogs.base import Button, Screen
-from bot.outbox import after_commit, chat_lane, enqueue
+from bot.outbox import Record, after_commit, chat_lane, enqueue
+from bot.store import queries
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +45,18 @@ def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
 def owe_screens(
     db: Connection, chat_id: int, screens: tuple[Screen, ...], *, replace: int | None = None
 ) -> None:
-    """Owe a chat the screens; the first replaces message `replace` when given."""
+    """Owe a chat the screens; the first replaces message `replace` when given, unless the
+    store says the bot edited that message into that very screen already (a second press
+    of a button): Telegram refuses an edit that changes nothing."""
     for index, screen in enumerate(screens):
+        if (
+            index == 0
+            and replace is not None
+            and not queries.edit_changes(
+                db, chat_id=chat_id, message_id=replace, digest=_digest(screen)
+            )
+        ):
+            continue
         enqueue(
             db,
             SCREEN,
@@ -55,18 +68,29 @@ def owe_screens(
         )
 
 
-async def send_screen(bot: Bot, job: dict[str, Any]) -> None:
+def _digest(screen: Screen) -> str:
+    """A screen's text and buttons, hashed: what the store keeps of an edit."""
+    rows = [[[b.label, b.data, b.url] for b in row] for row in screen.rows]
+    shown = json.dumps([screen.text, rows], ensure_ascii=False)
+    return hashlib.sha256(shown.encode()).hexdigest()
+
+
+async def send_screen(bot: Bot, job: dict[str, Any]) -> Record | None:
     """The sender of a screen job. A user who has blocked the bot cannot be reached; that is
     logged, not an error."""
     rows = tuple(tuple(Button(*button) for button in row) for row in job["rows"])
     screen = Screen(job["text"], rows)
-    chat_id = job["chat_id"]
+    chat_id, replace = job["chat_id"], job.get("replace")
     try:
-        if job.get("replace") is not None and await _edit(bot, chat_id, job["replace"], screen):
-            return
+        if replace is not None and await _edit(bot, chat_id, replace, screen):
+            return None
         await bot.send_message(chat_id, screen.text, reply_markup=keyboard(screen))
     except Forbidden:
         log.info("chat %s has blocked the bot; nothing shown", chat_id)
+    if replace is None:
+        return None
+    # The message was not edited after all: a later press may edit it (or try to) again.
+    return lambda db: queries.forget_shown(db, chat_id=chat_id, message_id=replace)
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool:

@@ -112,6 +112,7 @@ async def test_a_button_pressed_twice_is_answered_both_times(standin: BotApiStan
     await standin.wait_idle()
     assert len(standin.calls_to("answerCallbackQuery")) == 2
     assert len(parent.bot_messages()) == 1
+    assert len(standin.calls_to("editMessageText")) == 1, "the second would change nothing"
 
 
 async def test_a_parent_who_blocked_the_bot_does_not_stop_it(standin: BotApiStandIn) -> None:

@@ -186,3 +186,15 @@ class StaffOnlyNotice(SQLModel, table=True):
     #: The topic's thread id; 0 for the general topic.
     topic_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     day: date = Field(sa_column=Column(Date, primary_key=True))
+
+
+class ShownScreen(SQLModel, table=True):
+    """The message of a private chat the bot last edited, and a digest of the screen it was
+    edited into (never its text): a second press that would make the same edit makes none.
+    One row a chat."""
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    message_id: int = Field(sa_type=BigInteger)
+    #: SHA-256 of the screen's text and buttons, in hex.
+    digest: str = Field(max_length=64)
+    shown_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())

@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
 
-from bot.store.models import Conversation, Guardian, ProcessedUpdate, Setting, utcnow
+from bot.store.models import Conversation, Guardian, ProcessedUpdate, Setting, ShownScreen, utcnow
 
 _conversations = Conversation.__table__  # type: ignore[attr-defined]
 _processed = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 _settings = Setting.__table__  # type: ignore[attr-defined]
+_shown = ShownScreen.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,39 @@ def save_chat_state(db: Connection, new: ChatState, *, old: ChatState | None) ->
 
 def forget_chat(db: Connection, *, chat_id: int) -> None:
     db.execute(_DELETE_CONVERSATION, {"chat_id": chat_id})
+    forget_shown(db, chat_id=chat_id)
+
+
+def edit_changes(db: Connection, *, chat_id: int, message_id: int, digest: str) -> bool:
+    """Whether editing a message into the screen of `digest` would change it: False when
+    the bot last edited that message into that very screen. The edit is then remembered as
+    the chat's last."""
+    shown = db.execute(
+        select(_shown.c.message_id, _shown.c.digest).where(_shown.c.chat_id == chat_id)
+    ).first()
+    if shown is not None and tuple(shown) == (message_id, digest):
+        return False
+    forget_shown(db, chat_id=chat_id)
+    db.execute(
+        insert(_shown).values(
+            chat_id=chat_id, message_id=message_id, digest=digest, shown_at=utcnow()
+        )
+    )
+    return True
+
+
+def forget_shown(db: Connection, *, chat_id: int, message_id: int | None = None) -> None:
+    """Forget the chat's last edit (only if it was of `message_id`, when given)."""
+    query = delete(_shown).where(_shown.c.chat_id == chat_id)
+    if message_id is not None:
+        query = query.where(_shown.c.message_id == message_id)
+    db.execute(query)
 
 
 def forget_idle_chats(db: Connection, *, idle_since: datetime) -> int:
     """Delete the state of chats unchanged since `idle_since` that no case links to."""
     linked = select(_guardians.c.chat_id)
+    db.execute(delete(_shown).where(_shown.c.shown_at < idle_since))
     result = db.execute(
         delete(_conversations).where(
             _conversations.c.updated_at < idle_since, _conversations.c.chat_id.not_in(linked)
