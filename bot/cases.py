@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func
 from sqlmodel import Session, col, select
 
 from bot.config import Settings, SettingsError
+from bot.i18n import N_
 from bot.identity_codes import holds_identity_code
 from bot.store.database import hold_until_commit
 from bot.store.models import Case, Guardian, LinkCode, utcnow
@@ -32,10 +33,23 @@ LABEL_LENGTH = 64
 SECRET_FILE = "otbot.secret"
 #: The PostgreSQL advisory lock under which a case takes the next reference number.
 REFERENCE_LOCK = 0x07B07002
+#: A case's status as staff read it in the group.
+CASE_STATUS_NAMES = {
+    # Translators: a case's status, in /status in the staff group.
+    "open": N_("open"),
+    # Translators: a case's status, in /status in the staff group.
+    "closed": N_("closed"),
+}
 
 
 class CaseError(Exception):
-    """A case operation that cannot be done; the message is one line for staff."""
+    """A case operation that cannot be done; the message is one line for staff. A `text`
+    marked for the catalogs (with `values` for its placeholders) is shown translated in
+    the staff group; the command line prints it in English."""
+
+    def __init__(self, text: str, **values: object) -> None:
+        super().__init__(text.format(**values) if values else text)
+        self.text, self.values = text, values
 
 
 @dataclass(frozen=True)
@@ -103,11 +117,14 @@ def typed_form(code: str) -> str:
 def check_label(label: str) -> str:
     label = " ".join(label.split())
     if not label:
-        raise CaseError("the label is empty")
+        # Translators: why /newcase opened no case.
+        raise CaseError(N_("the label is empty"))
     if len(label) > LABEL_LENGTH:
-        raise CaseError(f"the label is longer than {LABEL_LENGTH} characters")
+        # Translators: why /newcase opened no case.
+        raise CaseError(N_("the label is longer than {limit} characters"), limit=LABEL_LENGTH)
     if holds_identity_code(label):
-        raise CaseError("the label looks like it holds a personal identity code; leave it out")
+        # Translators: why /newcase opened no case.
+        raise CaseError(N_("the label looks like it holds a personal identity code; leave it out"))
     return label
 
 
@@ -126,7 +143,10 @@ def new_code(db: Connection, *, reference: str, secret: bytes, days: int) -> Iss
     session = Session(bind=db)
     case = _find(session, reference)
     if case.status != "open":
-        raise CaseError(f"case {case.reference} is closed; reopen it first")
+        # Translators: why /link made no code.
+        raise CaseError(
+            N_("case {reference} is closed; reopen it first"), reference=case.reference
+        )
     return _issue(session, case, secret=secret, days=days, now=utcnow())
 
 
@@ -147,6 +167,33 @@ def close_case(db: Connection, *, reference: str) -> Case:
     session.add(case)
     session.flush()
     return case
+
+
+def reopen_case(db: Connection, *, reference: str) -> bool:
+    """Open a closed case again; False when it is open already. A case erased after the
+    retention period (its label blanked, its links and visits gone) cannot be reopened."""
+    session = Session(bind=db)
+    case = _find(session, reference)
+    if case.status == "open":
+        return False
+    if erased(case.status, case.label):
+        raise CaseError(
+            # Translators: why a case was not reopened.
+            N_(
+                "case {reference} was erased after the retention period and cannot be "
+                "reopened; open a new case"
+            ),
+            reference=case.reference,
+        )
+    case.status, case.closed_at = "open", None
+    session.add(case)
+    session.flush()
+    return True
+
+
+def erased(status: str, label: str) -> bool:
+    """A case erased after the retention period: closed, its label blanked."""
+    return status == "closed" and not label
 
 
 def list_cases(db: Connection) -> list[CaseSummary]:

@@ -6,6 +6,7 @@ import asyncio
 import errno
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.terminal import shown, shown_json
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -32,7 +34,9 @@ app = typer.Typer(
 )
 i18n_app = typer.Typer(help="Keep the translation catalogs in locales/.", no_args_is_help=True)
 app.add_typer(i18n_app, name="i18n")
-case_app = typer.Typer(help="Open, list and close cases; make link codes.", no_args_is_help=True)
+case_app = typer.Typer(
+    help="Open, list, close and reopen cases; make link codes.", no_args_is_help=True
+)
 app.add_typer(case_app, name="case")
 
 db_app = typer.Typer(help="Migrate, check and back up the case store.", no_args_is_help=True)
@@ -201,7 +205,7 @@ def case_list(as_json: JsonOption = False) -> None:
         cases = list_cases(db)
     if as_json:
         typer.echo(
-            json.dumps(
+            shown_json(
                 [
                     {
                         "reference": c.reference,
@@ -211,13 +215,13 @@ def case_list(as_json: JsonOption = False) -> None:
                         "created_at": c.created_at.isoformat(),
                     }
                     for c in cases
-                ],
-                ensure_ascii=False,
+                ]
             )
         )
         return
     for c in cases:
-        typer.echo(f"{c.reference}\t{c.status}\t{c.guardians}\t{c.created_at:%Y-%m-%d}\t{c.label}")
+        line = f"{c.reference}\t{c.status}\t{c.guardians}\t{c.created_at:%Y-%m-%d}"
+        typer.echo(f"{line}\t{shown(c.label)}")
 
 
 @case_app.command("close")
@@ -230,6 +234,17 @@ def case_close(reference: str) -> None:
     typer.echo(f"closed {case.reference}")
 
 
+@case_app.command("reopen")
+def case_reopen(reference: str) -> None:
+    """Open a closed case again (not one erased after the retention period)."""
+    from bot.cases import find_case, reopen_case
+
+    with _store() as db:
+        reopened = reopen_case(db, reference=reference)
+        case = find_case(db, reference=reference)
+    typer.echo(f"reopened {case.reference}" if reopened else f"{case.reference} is open already")
+
+
 @visit_app.command("add")
 def visit_add(
     reference: str,
@@ -239,15 +254,21 @@ def visit_add(
 ) -> None:
     """Book a visit for a case; the family is told at once (by the running bot)."""
     from bot.staff_visits import book_outside
-    from bot.visit_input import Booking, check_note, parse_place, parse_when
+    from bot.visit_input import Booking, check_note, comes_twice, parse_place, parse_when
 
     with _services() as (db, services):
         day, _t, clock = at.strip().replace(" ", "T").partition("T")
         now = services.clock()
-        when = parse_when(day, clock, now=now, zone=services.settings.zone)
+        zone = services.settings.zone
+        when = parse_when(day, clock, now=now, zone=zone)
         booking = Booking(when, parse_place(place), check_note(note))
         booked = book_outside(services, db, reference, booking)
     typer.echo(f"{booked.outcome} visit {booked.visit.id}: {_visit_line(booked.visit, services)}")
+    if comes_twice(when, zone):
+        typer.echo(
+            f"note: {at.strip()} comes twice, as the clocks go back an hour that night; the "
+            f"visit is at the earlier, {when.astimezone(zone).isoformat(timespec='minutes')}"
+        )
 
 
 @visit_app.command("list")
@@ -281,7 +302,7 @@ def visit_list(
             }
             for ref, v in listed
         ]
-        typer.echo(json.dumps(rows, ensure_ascii=False))
+        typer.echo(shown_json(rows))
         return
     for ref, visit in listed:
         typer.echo(f"{visit.id}\t{ref}\t{_visit_line(visit, services)}")
@@ -336,7 +357,7 @@ def visit_import(
                     problem = str(exc)
             if problem:
                 bad += 1
-                print(f"{file.name}, line {row.line}: {problem}", file=sys.stderr)
+                print(shown(f"{file.name}, line {row.line}: {problem}"), file=sys.stderr)
     typer.echo(
         f"booked {counts['booked'] + counts['again']}, already booked {counts['already']}, "
         f"bad rows {bad}"
@@ -479,7 +500,7 @@ def _services() -> Iterator[tuple[Connection, Services]]:
 
 def _visit_line(visit: VisitRow, services: Services) -> str:
     local = visit.starts_at.astimezone(services.settings.zone)
-    note = f"\t{visit.note}" if visit.note else ""
+    note = f"\t{shown(visit.note)}" if visit.note else ""
     return f"{local:%Y-%m-%d %H:%M}\t{visit.place}\t{visit.status}{note}"
 
 
@@ -495,6 +516,8 @@ def _print_code(
         check_secret_setting(settings)
     except SettingsError as exc:
         _fail(str(exc))
+    if qr is not None:
+        _check_writable(qr)
     username = settings.bot_username
     if not username:
         with _store() as db:
@@ -507,10 +530,6 @@ def _print_code(
         issued = make(db, load_secret(settings), settings.link_code_days)
     assert username is not None
     link = issued.link(username.lstrip("@"))
-    if qr is not None:
-        import segno
-
-        segno.make(link, error="m").save(str(qr), kind="png", scale=8, border=4)
     values = {
         "reference": issued.reference,
         "code": issued.code,
@@ -518,10 +537,28 @@ def _print_code(
         "expires": issued.expires_at.isoformat(),
     }
     if as_json:
-        typer.echo(json.dumps(values))
+        typer.echo(shown_json(values))
     else:
         for key, value in values.items():
             typer.echo(f"{key}: {value}")
+    if qr is not None:  # after the code is printed: it exists nowhere else
+        import segno
+
+        try:
+            segno.make(link, error="m").save(str(qr), kind="png", scale=8, border=4)
+        except OSError as exc:
+            _fail(f"the QR code could not be written to {qr}: {exc.strerror}", status=1)
+
+
+def _check_writable(file: Path) -> None:
+    """Refuse, before anything is made, a file that cannot be written."""
+    folder = file.absolute().parent
+    if file.is_dir():
+        _fail(f"--qr {file} is a folder; give a file name, like {file / 'case.png'}")
+    if not folder.is_dir():
+        _fail(f"--qr {file}: there is no folder {folder}")
+    if not os.access(folder, os.W_OK) or (file.exists() and not os.access(file, os.W_OK)):
+        _fail(f"--qr {file}: no permission to write there")
 
 
 def _ask_username(settings: Settings) -> str:
@@ -553,7 +590,7 @@ def _settings() -> Settings:
 
 
 def _fail(message: str, *, status: int = 2) -> NoReturn:
-    print(f"otbot: {message}", file=sys.stderr)
+    print(f"otbot: {shown(message)}", file=sys.stderr)
     raise typer.Exit(status)
 
 

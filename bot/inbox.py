@@ -88,8 +88,11 @@ STAFF_NOTICES = {
         "Link: {link}\n"
         "Valid until {expires}, once. The QR code opens the same link."
     ),
-    # Translators: to staff, when /newcase was refused; {reason} says why (in English).
+    # Translators: to staff, when /newcase was refused; {reason} says why.
     "case_refused": N_("The case was not opened: {reason}. Usage: /newcase label"),
+    # Translators: to staff, in the case's topic, when a command could not be done;
+    # {reason} says why.
+    "not_done": N_("Not done: {reason}."),
     # Translators: to staff, in the case's topic, after /undo.
     "undone": N_("↩️ Taken back from the family: {count} message(s)."),
     # Translators: to staff, in the case's topic, when /undo finds nothing to take back.
@@ -114,6 +117,8 @@ STAFF_NOTICES = {
     "closed": N_("✅ The case was closed; the family was told."),
     # Translators: to staff, in the case's topic.
     "reopened_by_staff": N_("📂 The case was reopened."),
+    # Translators: to staff, in the case's topic, after /reopen in an open case.
+    "already_open": N_("📂 The case is open already."),
     # Translators: to staff, in the case's topic, the answer to /status.
     "status": N_("{reference} · {label} · {status} · guardians linked: {guardians}"),
     # Translators: to staff, in the case's topic, the answer to /help; keep the commands.

@@ -15,7 +15,7 @@ from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
 from bot import inbox, visits
-from bot.cases import CaseError, new_code, open_case
+from bot.cases import CASE_STATUS_NAMES, CaseError, new_code, open_case, reopen_case
 from bot.dialogs.base import Command
 from bot.i18n import Translator
 from bot.identity_codes import message_holds_identity_code
@@ -66,6 +66,15 @@ def staff_command(
     if case is None:
         _say(context, message, "no_case")
         return
+    try:
+        _case_command(context, message, command, case)
+    except CaseError as exc:
+        _ = context.services.staff_translator
+        _say(context, message, "not_done", {"reason": _(exc.text, **exc.values)})
+
+
+def _case_command(context: BotContext, message: Message, command: Command, case: Any) -> None:
+    """A command in a case's topic."""
     db = current_unit()
     if command.name == "status":
         _ = context.services.staff_translator
@@ -74,7 +83,7 @@ def staff_command(
         values = {
             "reference": case.reference,
             "label": case.label,
-            "status": case.status,
+            "status": _(CASE_STATUS_NAMES[case.status]),
             "guardians": f"{len(links)} ({numbered})" if links else "0",
         }
         _say(context, message, "status", values)
@@ -129,10 +138,8 @@ def staff_command(
     elif command.name == "undo":
         _undo(context, message, case)
     elif command.name == "reopen":
-        db.execute(
-            update(_cases).where(_cases.c.id == case.id).values(status="open", closed_at=None)
-        )
-        _say(context, message, "reopened_by_staff")
+        reopened = reopen_case(db, reference=case.reference)
+        _say(context, message, "reopened_by_staff" if reopened else "already_open")
     else:
         _say(context, message, "help")
 
@@ -148,7 +155,8 @@ def _new_case(context: BotContext, message: Message, label: str) -> None:
             days=services.settings.link_code_days,
         )
     except CaseError as exc:
-        _say(context, message, "case_refused", {"reason": str(exc)})
+        reason = services.staff_translator(exc.text, **exc.values)
+        _say(context, message, "case_refused", {"reason": reason})
         return
     link = issued.link(services.bot_username or "")
     expires = services.staff_translator.date(issued.expires_at)

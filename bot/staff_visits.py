@@ -16,10 +16,13 @@ from bot.i18n import N_
 from bot.outbox import case_lane, enqueue
 from bot.services import Services
 from bot.store.database import current_unit
-from bot.visit_input import Booking, parse_booking, parse_when
+from bot.visit_input import Booking, comes_twice, parse_booking, parse_when
 from bot.visits import VISIT_NOTICES, Booked, BookingError, VisitRow
 
 Answer = tuple[str, dict[str, Any]]
+# Translators: a visit's time, to staff, on the night the clocks go back; {when} is like
+# "su 31.10. klo 3.30".
+TWICE = N_("{when} (the earlier of the two: the clocks go back an hour that night)")
 #: `/visit done N` and `/visit noshow N`: the machine's trigger for each.
 MARKS = {"done": "mark_done", "noshow": "mark_no_show"}
 
@@ -106,15 +109,20 @@ def _list(services: Services, case: Any) -> Answer:
 
 def _describe(services: Services, visit: VisitRow) -> dict[str, Any]:
     _ = services.staff_translator
-    local = visit.starts_at.astimezone(services.settings.zone)
-    return {"when": _.moment(local), "place": _(visits.PLACE_NAMES[visit.place])}
+    zone = services.settings.zone
+    when = _.moment(visit.starts_at.astimezone(zone))
+    if comes_twice(visit.starts_at, zone):
+        when = _(TWICE, when=when)
+    return {"when": when, "place": _(visits.PLACE_NAMES[visit.place])}
 
 
 def book_outside(services: Services, db: Any, reference: str, booking: Booking) -> Booked:
     """Book a visit from the command line or an import; the family and the topic are told."""
     case = find_case(db, reference=reference)
     if case.status != "open":
-        raise CaseError(f"case {case.reference} is closed; reopen it first")
+        raise CaseError(
+            N_("case {reference} is closed; reopen it first"), reference=case.reference
+        )
     assert case.id is not None
     booked = visits.book(
         db,

@@ -86,7 +86,21 @@ def check_note(text: str) -> str:
 
 
 def local_start(day: date, at: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, at, zone).astimezone(UTC)
+    """A local wall time as UTC. A time skipped as the clocks go forward is refused; one
+    that comes twice as they go back is the earlier of the two (`comes_twice` tells)."""
+    wall = datetime.combine(day, at, zone)  # fold=0: the earlier of a time that comes twice
+    start = wall.astimezone(UTC)
+    if start.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise BookingError(
+            N_("that time does not exist on that day: the clocks go forward an hour that night")
+        )
+    return start
+
+
+def comes_twice(start: datetime, zone: ZoneInfo) -> bool:
+    """Whether the local wall time of `start` comes twice (the night the clocks go back)."""
+    local = start.astimezone(zone)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
 def parse_when(date_text: str, time_text: str, *, now: datetime, zone: ZoneInfo) -> datetime:

@@ -7,6 +7,7 @@ import re
 import stat
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 
 from bot.cases import TYPED_ALPHABET, open_case
 from bot.cli import app
+from bot.erasure import erase_closed_cases
 from bot.runner import BOT_USERNAME_KEY
 from bot.store import queries
 from bot.store.database import make_engine, migrate, unit_of_work
@@ -160,3 +162,48 @@ def test_cases_opened_at_once_get_distinct_references_on_postgresql() -> None:
     engine.dispose()
     assert failures == []
     assert len(set(references)) == 6
+
+
+def test_a_label_cannot_drive_the_terminal() -> None:
+    label = "\x1b[2J\x1b]0;pwned\x07Eetu \u202eku 4\u202c \x9b31m"
+    assert otbot("case", "new", "--label", label)[0] == 0
+    code, out, _ = otbot("case", "list")
+    assert code == 0
+    printed = out.split("\t")[-1].strip()
+    assert printed == "\\x1b[2J\\x1b]0;pwned\\x07Eetu \\u202eku 4\\u202c \\x9b31m"
+    assert not any((ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F for c in out)
+    code, out, _ = otbot("case", "list", "--json")
+    assert json.loads(out)[0]["label"] == label, "the JSON holds the label itself"
+    for unsafe in ("\x1b", "\u202e", "\x9b"):
+        assert unsafe not in out
+
+
+@pytest.mark.parametrize("where", ["/nonexistent/x.png", "{tmp}", "{tmp}/no/such/folder/x.png"])
+def test_a_qr_file_that_cannot_be_written_is_refused_before_the_case_is_made(
+    tmp_path: Path, where: str
+) -> None:
+    code, out, err = otbot("case", "new", "--label", "Aino", "--qr", where.format(tmp=tmp_path))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("otbot: --qr ")
+    assert err.count("\n") == 1
+    assert json.loads(otbot("case", "list", "--json")[1]) == [], "no case was made"
+
+
+def test_a_closed_case_is_reopened_and_an_erased_one_cannot_be() -> None:
+    reference = fields(otbot("case", "new", "--label", "Aino")[1])["reference"]
+    assert otbot("case", "reopen", reference) == (0, f"{reference} is open already\n", "")
+    otbot("case", "close", reference)
+    assert otbot("case", "reopen", reference.lower()) == (0, f"reopened {reference}\n", "")
+    assert [c["status"] for c in json.loads(otbot("case", "list", "--json")[1])] == ["open"]
+    assert otbot("case", "link", reference)[0] == 0, "it takes codes again"
+
+    otbot("case", "close", reference)
+    engine = make_engine("sqlite:///otbot.sqlite3")
+    with unit_of_work(engine) as db:
+        assert erase_closed_cases(db, older_than=timedelta(0)) == 1
+    engine.dispose()
+    code, out, err = otbot("case", "reopen", reference)
+    assert (code, out) == (1, "")
+    assert "erased after the retention period" in err
+    assert [c["status"] for c in json.loads(otbot("case", "list", "--json")[1])] == ["closed"]

@@ -127,3 +127,41 @@ def test_a_comma_separated_export_and_an_unreadable_file(tmp_path: Path) -> None
     code, _, err = otbot("visit", "import", str(tmp_path / "missing.csv"))
     assert code == 2
     assert "cannot read" in err
+
+
+def last_sunday(month: int) -> date:
+    """The night the clocks change in Finland: the last Sunday of March or October."""
+    day = date(YEAR, month, 31)
+    return day.fromordinal(day.toordinal() - (day.weekday() + 1) % 7)
+
+
+def test_an_hour_the_clocks_skip_is_refused_and_one_that_comes_twice_is_the_earlier() -> None:
+    reference = new_case()
+    spring, autumn = last_sunday(3), last_sunday(10)
+    code, out, err = otbot("visit", "add", reference, "--at", f"{spring}T03:30", "--place", "home")
+    assert (code, out) == (1, "")
+    assert "the clocks go forward an hour that night" in err
+    assert count(Visit) == 0
+
+    code, out, err = otbot("visit", "add", reference, "--at", f"{autumn} 03:30", "--place", "home")
+    assert (code, err) == (0, "")
+    booked, note = out.splitlines()
+    assert booked.startswith(f"booked visit 1: {autumn} 03:30\thome")
+    assert note == (
+        f"note: {autumn} 03:30 comes twice, as the clocks go back an hour that night; "
+        f"the visit is at the earlier, {autumn}T03:30+03:00"
+    )
+    listed = json.loads(otbot("visit", "list", reference, "--json")[1])
+    assert listed[0]["starts_at"] == f"{autumn}T03:30:00+03:00"
+
+
+def test_a_note_cannot_drive_the_terminal() -> None:
+    reference = new_case()
+    note = "Ovi\x1b[8m 12\u202e"
+    code, out, _ = otbot(
+        "visit", "add", reference, "--at", f"{YEAR}-12-03T09:30", "--place", "home", "--note", note
+    )
+    assert code == 0
+    assert out.rstrip("\n").endswith("\tOvi\\x1b[8m 12\\u202e")
+    assert "\x1b" not in otbot("visit", "list")[1]
+    assert json.loads(otbot("visit", "list", "--json")[1])[0]["note"] == note

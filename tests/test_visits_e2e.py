@@ -10,14 +10,22 @@ from datetime import UTC, datetime
 import pytest
 from conftest import Clock, RunningBot
 from sqlalchemy import select
-from support.family import SECRET, STAFF, new_case, second_guardian, staff_group, topic_of
+from support.family import (
+    SECRET,
+    STAFF,
+    THERAPIST,
+    new_case,
+    second_guardian,
+    staff_group,
+    staff_says,
+    topic_of,
+)
 
 from bot.config import Settings
 from bot.standin import BotApiStandIn, ChatMessage, SimUser
 from bot.store.database import unit_of_work
 from bot.store.models import Reminder, Visit
 
-THERAPIST = 7001
 #: A few scheduler ticks: long enough for a due reminder to have gone out.
 TICKS = 0.4
 
@@ -63,16 +71,6 @@ async def family(
 
 def topics(standin: BotApiStandIn) -> list[str]:
     return list(staff_group(standin).topics.values())
-
-
-async def staff_says(standin: BotApiStandIn, topic: int, text: str) -> str:
-    """A therapist writes in the topic; returns the bot's answer there."""
-    group = staff_group(standin)
-    before = len(group.bot_messages(topic))
-    group.send_text(standin.user(THERAPIST, language_code="fi"), text, thread_id=topic)
-    await standin.wait_idle()
-    await standin.wait_for(lambda: len(group.bot_messages(topic)) > before)
-    return group.bot_messages(topic)[before].text or ""
 
 
 async def next_message(standin: BotApiStandIn, person: SimUser, count: int) -> ChatMessage:
@@ -489,3 +487,31 @@ async def test_cancelling_a_past_visit_tells_no_one(
     assert answer.startswith("✖️ Visit 1 (Tue 1 Dec at 13.00) cancelled. No one was told")
     await quietly(standin)
     assert len(parent.bot_messages()) == 2
+
+
+def refused_edits(standin: BotApiStandIn) -> list[str]:
+    return [c.description or "" for c in standin.calls_to("editMessageText") if not c.ok]
+
+
+async def test_confirm_pressed_twice_asks_telegram_for_no_edit_that_changes_nothing(
+    standin: BotApiStandIn, bot: RunningBot
+) -> None:
+    parent, topic = await family(standin, bot)
+    seen = len(parent.bot_messages())
+    await staff_says(standin, topic, "/visit 3.12.2026 13.00 home")
+    card = await next_message(standin, parent, seen)
+    confirm = card.button("✅")
+    parent.press(card.message_id, confirm)
+    await standin.wait_idle()
+    edits = len(standin.calls_to("editMessageText"))
+    assert edits == 1
+    # The second tap of a double tap: Telegram delivers it with the card as it was.
+    parent.press(card.message_id, confirm, check=False)
+    await standin.wait_idle()
+    await quietly(standin)
+    answers = standin.calls_to("answerCallbackQuery")
+    assert answers[-1].params.get("text") == "Olet jo vahvistanut tämän käynnin."
+    assert len(standin.calls_to("editMessageText")) == edits, "no edit that changes nothing"
+    assert refused_edits(standin) == []
+    confirmations = [t for t in topic_texts(standin, topic) if t.startswith("✅ The family")]
+    assert len(confirmations) == 1

@@ -18,6 +18,7 @@ from babel.messages.catalog import Catalog
 
 from bot import dialogs, inbox, staff_access
 from bot import visits as visit_rules
+from bot.cases import CASE_STATUS_NAMES
 from bot.dialogs import advice, customer, menu
 from bot.dialogs import visits as cards
 from bot.dialogs.advice_texts import (
@@ -41,6 +42,7 @@ from bot.dialogs.base import (
 )
 from bot.i18n import Translator
 from bot.profile import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
+from bot.staff_visits import TWICE
 
 ZONE = ZoneInfo("Europe/Helsinki")
 #: The sample visit, an earlier time it was moved from, and when a family's message came.
@@ -61,10 +63,11 @@ STAFF_VALUES = {
     "label": LABEL,
     "count": "2",
     "number": "1",
-    "status": "open",
     "guardians": "2 (1: 28.11.2026, 2: 29.11.2026)",
     "reason": "a label is needed",
 }
+#: The module whose texts are reasons a case was not opened, reopened or given a code.
+CASE_FILE = "bot/cases.py"
 #: Modules whose texts are reasons a staff command was refused (`BookingError`).
 REASON_FILES = ("bot/visit_input.py", "bot/staff_visits.py", "bot/visits.py")
 #: The group-setup message is written inline in the handlers.
@@ -485,6 +488,8 @@ def staff_values(message: str, _: Translator) -> dict[str, str]:
             values[name] = _(visit_rules.VISIT_NOTICES["visit_usage"])
         elif name == "visits":
             values[name] = _visit_lines(_)
+        elif name == "status":
+            values[name] = _(CASE_STATUS_NAMES["open"])
     return values
 
 
@@ -572,7 +577,8 @@ def _staff_scenes(template: Catalog) -> list[Scene]:
             )
         )
     known = {*visit_rules.VISIT_NOTICES.values(), *visit_rules.STATUS_NAMES.values()}
-    known |= set(visit_rules.PLACE_NAMES.values())
+    known |= {*visit_rules.PLACE_NAMES.values(), TWICE}
+    scenes += _case_scenes(template, section)
     for number, reason in enumerate(texts_written_in(template, REASON_FILES, known), 1):
 
         def refused(context: DialogContext, r: str = reason) -> list[Shown]:
@@ -600,6 +606,41 @@ def _staff_scenes(template: Catalog) -> list[Scene]:
                 _text(setup, chat_id="-1001234567890"),
                 staff=True,
             )
+        )
+    return scenes
+
+
+def _case_scenes(template: Catalog, section: str) -> list[Scene]:
+    """/status of a closed case, why a case command was refused, and a visit booked at a
+    time that comes twice."""
+
+    def closed(context: DialogContext) -> list[Shown]:
+        _ = context.translate
+        notice = inbox.STAFF_NOTICES["status"]
+        values = {**staff_values(notice, _), "status": _(CASE_STATUS_NAMES["closed"])}
+        return [Shown(_(notice, **values))]
+
+    def twice(context: DialogContext) -> list[Shown]:
+        _ = context.translate
+        notice = visit_rules.VISIT_NOTICES["visit_booked"]
+        when = _(TWICE, when=_.moment(datetime(2027, 10, 31, 3, 30, tzinfo=ZONE)))
+        return [Shown(_(notice, when=when, place=_(visit_rules.PLACE_NAMES["home"])))]
+
+    scenes = [
+        Scene("staff.status.closed", section, "/status of a closed case", closed, staff=True),
+        Scene("staff.twice", section, "A visit at an hour that comes twice", twice, staff=True),
+    ]
+    known = set(CASE_STATUS_NAMES.values())
+    for number, reason in enumerate(texts_written_in(template, (CASE_FILE,), known), 1):
+        key = "case_refused" if "label" in reason else "not_done"
+
+        def refused(context: DialogContext, r: str = reason, k: str = key) -> list[Shown]:
+            _ = context.translate
+            values = {"reference": STAFF_VALUES["reference"], "limit": "64"}
+            return [Shown(_(inbox.STAFF_NOTICES[k], reason=_(r, **values)))]
+
+        scenes.append(
+            Scene(f"staff.case.{number}", section, f"Refused: {reason}", refused, staff=True)
         )
     return scenes
 

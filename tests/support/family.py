@@ -14,6 +14,8 @@ from bot.store.database import make_engine, migrate, unit_of_work
 
 STAFF = -100555
 SECRET = "test-secret"
+#: The therapist who writes in the staff group.
+THERAPIST = 7001
 
 
 @pytest.fixture
@@ -74,3 +76,13 @@ async def second_guardian(
 
 def topic_says(standin: BotApiStandIn, topic: int, text: str) -> bool:
     return any(m.text == text for m in staff_group(standin).bot_messages(topic))
+
+
+async def staff_says(standin: BotApiStandIn, topic: int | None, text: str) -> str:
+    """A therapist writes in a topic (None: the general topic); returns the bot's answer."""
+    group = staff_group(standin)
+    before = len(group.bot_messages(topic))
+    group.send_text(standin.user(THERAPIST, language_code="fi"), text, thread_id=topic)
+    await standin.wait_idle()
+    await standin.wait_for(lambda: len(group.bot_messages(topic)) > before)
+    return group.bot_messages(topic)[before].text or ""
