@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -40,12 +40,17 @@ class LinkResult:
     alert: bool = False
 
 
+def forget_old_tries(db: Connection, *, now: datetime) -> None:
+    """Wrong tries are kept for the hour they limit, not longer (they name a chat)."""
+    links.forget_tries(db, before=now - WINDOW)
+
+
 def link_by_code(
     db: Connection, *, chat_id: int, code: str, secret: bytes, typed: bool
 ) -> LinkResult:
     """Redeem a code for a chat that has wrong tries left this hour."""
     now = utcnow()
-    links.forget_tries(db, before=now - WINDOW)
+    forget_old_tries(db, now=now)
     if links.wrong_tries(db, chat_id=chat_id) >= WRONG_PER_CHAT:
         return LinkResult(Outcome.TOO_MANY)
     value = digest(secret, typed_form(code) if typed else code.strip())

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from conftest import RunningBot
 from sqlalchemy import Engine, func, select, update
+from sqlmodel import SQLModel
 from support.family import SECRET, linked_parent, new_case, open_code_page, plain, staff_group
 from support.family import staffed_bot as staffed_bot  # the fixture
 
@@ -29,12 +30,17 @@ def staff_language() -> str:
     return "sv"
 
 
-def guardians(bot: RunningBot) -> int:
+def rows(bot: RunningBot, model: type[SQLModel]) -> int:
+    """How many rows the bot's store holds in a table."""
     engine = bot.engine()
     with unit_of_work(engine) as db:
-        count = int(db.execute(select(func.count()).select_from(Guardian)).scalar_one())
+        count = int(db.execute(select(func.count()).select_from(model)).scalar_one())
     engine.dispose()
     return count
+
+
+def guardians(bot: RunningBot) -> int:
+    return rows(bot, Guardian)
 
 
 def alerts(standin: BotApiStandIn, translators: dict[str, Translator]) -> int:
@@ -149,6 +155,20 @@ async def test_a_chats_sixth_try_in_an_hour_is_refused_even_with_the_right_code(
     parent.send_text(f"/start {issued.link_code}")
     await standin.wait_idle()
     assert parent.last_bot_message().text == plain(_(OUTCOMES["linked"]))
+
+
+async def test_wrong_tries_are_forgotten_after_their_hour(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    guesser = standin.user(9650, language_code="en")
+    guesser.send_text("/start not-a-code")
+    await standin.wait_idle()
+    assert rows(staffed_bot, LinkAttempt) == 1
+    an_hour_ago(staffed_bot)
+    await staffed_bot.stop()
+    await staffed_bot.start(standin)  # housekeeping runs at start, then every hour
+    await standin.wait_idle()
+    assert rows(staffed_bot, LinkAttempt) == 0
 
 
 def an_hour_ago(bot: RunningBot) -> None:
