@@ -8,11 +8,13 @@ alphabet without look-alikes (no 0/O, 1/I).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Connection, func
 from sqlmodel import Session, col, select
 
-from bot.config import Settings, SettingsError
+from bot.config import SECRET_MIN_LENGTH, Settings, SettingsError
 from bot.i18n import N_
 from bot.identity_codes import holds_identity_code
 from bot.store.database import hold_until_commit
@@ -81,11 +83,32 @@ def load_secret(settings: Settings) -> bytes:
         return settings.secret.get_secret_value().encode()
     path = secret_path(settings.database_url)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_secret(path)
+    secret = path.read_text().strip()
+    if len(secret) < SECRET_MIN_LENGTH:
+        raise SettingsError(
+            f"{path} holds no secret of at least {SECRET_MIN_LENGTH} characters: set "
+            "OTBOT_SECRET, or delete the file to have a new one made (the link codes given "
+            "out so far stop working)"
+        )
+    return secret.encode()
+
+
+def _create_secret(path: Path) -> None:
+    """Make the secret file whole or not at all: written under a temporary name beside it
+    (mode 0600), then linked to its name unless another process got there first (whose
+    secret everyone then reads)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{SECRET_FILE}.", dir=path.parent)
+    try:
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 def check_secret_setting(settings: Settings) -> None:

@@ -527,7 +527,11 @@ def _print_code(
         if asked:
             username = asked
             queries.remember(db, key=BOT_USERNAME_KEY, value=asked)
-        issued = make(db, load_secret(settings), settings.link_code_days)
+        try:
+            secret = load_secret(settings)
+        except SettingsError as exc:
+            _fail(str(exc))
+        issued = make(db, secret, settings.link_code_days)
     assert username is not None
     link = issued.link(username.lstrip("@"))
     values = {

@@ -18,6 +18,8 @@ WEBHOOK_PORTS = (443, 80, 88, 8443)
 #: What Telegram accepts as a webhook's secret token.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 DEFAULT_LISTEN = "127.0.0.1:8080"
+#: The shortest `OTBOT_SECRET`: the HMACs of the link codes are as strong as their key.
+SECRET_MIN_LENGTH = 32
 
 
 class SettingsError(Exception):
@@ -149,6 +151,16 @@ class Settings(BaseSettings):
     def _webhook_secret_allowed(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < SECRET_MIN_LENGTH:
+            raise ValueError(
+                f"must be at least {SECRET_MIN_LENGTH} characters, for example "
+                "`python3 -c 'import secrets; print(secrets.token_hex(32))'`"
+            )
         return value
 
     @field_validator("listen")

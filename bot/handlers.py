@@ -37,7 +37,7 @@ from bot.erasure import forget_relays
 from bot.i18n import language_for
 from bot.identity_codes import message_holds_identity_code
 from bot.inbox import LinkedCase
-from bot.linking import WRONG_FOR_EVERYONE, Outcome, link_by_code
+from bot.linking import Outcome, link_by_code
 from bot.outbox import enqueue
 from bot.screens import answer, owe_screens
 from bot.services import BotContext
@@ -127,19 +127,15 @@ def _link(context: BotContext, update: Update, code: str, *, typed: bool) -> Non
     )
     if result.outcome not in (Outcome.LINKED, Outcome.ALREADY):
         context.services.metrics.link_refused.labels(result.outcome.value).inc()
-    if result.outcome is Outcome.LINKED and result.case is not None:
-        case_id = result.case.id
-        assert case_id is not None
+    if result.outcome is Outcome.LINKED and result.case_id is not None:
+        case_id = result.case_id
         inbox.tell_staff_linked(db, case_id=case_id, chat_id=chat.id)
         visits.tell_new_guardian(
             db, case_id=case_id, chat_id=chat.id, now=context.services.clock()
         )
     if result.alert:
-        log.error(
-            "wrong typed codes from everyone reached %d in an hour: typed codes rest",
-            WRONG_FOR_EVERYONE,
-        )
-        inbox.alert_staff(db, "codes_resting")
+        log.error("wrong link codes from every chat piled up this hour: staff are alerted")
+        inbox.alert_staff(db, "codes_guessed")
     outcome = result.outcome.value
     _converse(
         context,

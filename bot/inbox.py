@@ -100,10 +100,11 @@ STAFF_NOTICES = {
         "Nothing to take back: reply /undo to your message in this topic (Telegram lets the "
         "bot delete messages for 48 hours)."
     ),
-    # Translators: to staff, in the general topic, when many wrong codes were typed.
-    "codes_resting": N_(
-        "⚠️ Many wrong link codes were typed in the last hour. Typed codes are refused for "
-        "everyone for a while; links still work."
+    # Translators: to staff, in the general topic, at most once an hour, when many wrong
+    # link codes were tried (typed or in links).
+    "codes_guessed": N_(
+        "⚠️ Many wrong link codes were tried in the last hour: someone may be guessing. "
+        "Each chat may try 5 wrong codes an hour, and right codes keep working."
     ),
     # Translators: to staff, in the general topic, once, when the bot may not delete topics.
     "topics_not_deleted": N_(

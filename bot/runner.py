@@ -21,6 +21,7 @@ from bot.family_visits import VisitCards
 from bot.handlers import LEAVE, send_leave
 from bot.i18n import LANGUAGES, Translator, load_translators
 from bot.inbox import Inbox
+from bot.linking import forget_old_tries
 from bot.outbox import Sender
 from bot.profile import publish_profile
 from bot.runtime.health import Health, Listener
@@ -102,6 +103,7 @@ async def serve(
             if erased:
                 log.info("erased %d cases closed over %s ago", erased, retention)
             forget_old_notices(db, today=clock().date())
+            forget_old_tries(db, now=utcnow())
             forgotten = erase_idle_chats(db, older_than=idle)
             if forgotten:
                 log.info("forgot %d chats idle over %s", forgotten, idle)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import fresh_postgres
+from support.family import SECRET
 from typer.testing import CliRunner
 
 from bot.cases import TYPED_ALPHABET, open_case
@@ -106,7 +107,7 @@ def test_the_store_keeps_no_code_and_the_secret_stays_private(tmp_path: Path) ->
 
 def test_a_configured_secret_is_used_instead_of_a_file(tmp_path: Path) -> None:
     assert (
-        otbot("case", "new", "--label", "Aino", env={**USERNAME, "OTBOT_SECRET": "s3cret"})[0] == 0
+        otbot("case", "new", "--label", "Aino", env={**USERNAME, "OTBOT_SECRET": SECRET})[0] == 0
     )
     assert not (tmp_path / "otbot.secret").exists()
 

@@ -13,6 +13,8 @@ from support.family import (
     STAFF,
     linked_parent,
     new_case,
+    open_code_page,
+    plain,
     second_guardian,
     staff_group,
     topic_of,
@@ -28,21 +30,6 @@ from bot.linking import WRONG_PER_CHAT
 from bot.standin import BotApiStandIn, SimUser
 from bot.store.database import make_engine, unit_of_work
 from bot.store.models import LinkCode, utcnow
-
-
-async def open_code_page(standin: BotApiStandIn, person: SimUser) -> None:
-    """An English-speaking parent goes to "I'm already a customer" → "I have a code"."""
-    for step in (
-        lambda: person.send_text("/start"),
-        lambda: person.tap("already a customer"),
-        lambda: person.tap("I have a code"),
-    ):
-        step()
-        await standin.wait_idle()
-
-
-def plain(html: str) -> str:
-    return html.replace("<b>", "").replace("</b>", "").replace("<code>", "").replace("</code>", "")
 
 
 async def test_a_deep_link_links_the_chat_and_tells_the_topic(
@@ -313,30 +300,6 @@ async def test_anonymous_admins_do_not_act_as_staff(
     await standin.wait_idle()
     sent = [c.params for c in standin.calls_to("copyMessage") if c.params["chat_id"] == 9001]
     assert [p["message_id"] for p in sent] == [message["message_id"]]
-
-
-async def test_when_wrong_codes_pile_up_typed_codes_rest_and_staff_are_alerted(
-    standin: BotApiStandIn,
-    staffed_bot: RunningBot,
-    translators: dict[str, Translator],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("bot.linking.WRONG_FOR_EVERYONE", 3)
-    issued = new_case(staffed_bot)
-    for number in range(3):
-        guesser = standin.user(9100 + number, language_code="en")
-        await open_code_page(standin, guesser)
-        guesser.send_text("WRONG123")
-        await standin.wait_idle()
-    resting = translators["en"](STAFF_NOTICES["codes_resting"])
-    await standin.wait_for(lambda: staff_group(standin).last_bot_message().text == resting)
-    guesser.send_text(issued.code)  # even the right code rests now
-    await standin.wait_idle()
-    assert guesser.last_bot_message().text == plain(translators["en"](OUTCOMES["busy"]))
-    late = standin.user(9200, language_code="en")
-    late.send_text(f"/start {issued.link_code}")  # links keep working
-    await standin.wait_idle()
-    assert late.last_bot_message().text == plain(translators["en"](OUTCOMES["linked"]))
 
 
 async def test_a_guardian_of_two_children_chooses_which_case_a_message_is_about(

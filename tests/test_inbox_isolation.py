@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import TOKEN, RunningBot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.family import SECRET
 
 from bot.cases import open_case
 from bot.config import load_settings
@@ -34,14 +35,17 @@ async def scenario(steps: list[tuple[str, int]], workdir: Path) -> None:
                 api_url=standin.url,
                 database_url=f"sqlite:///{workdir / 'otbot.sqlite3'}",
                 staff_chat_id=STAFF,
-                secret="s",
+                secret=SECRET,
                 poll_timeout=10,
             )
         )
         engine = make_engine(bot.settings.database_url)
         migrate(engine)
         with unit_of_work(engine) as db:
-            issued = [open_case(db, label=f"child {i}", secret=b"s", days=1) for i in range(CASES)]
+            issued = [
+                open_case(db, label=f"child {i}", secret=SECRET.encode(), days=1)
+                for i in range(CASES)
+            ]
         engine.dispose()
         therapist = standin.user(7000, language_code="fi")
         group.set_member(therapist, "administrator")  # staff are the group's administrators

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import fresh_postgres
 from sqlalchemy import text
+from support.family import SECRET
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -154,7 +155,10 @@ def test_db_backup_copies_sqlite_and_sends_postgresql_to_pg_dump(tmp_path: Path)
     assert (tmp_path / "otbot-copy.sqlite3").exists()
     assert "otbot.secret" in out, "the secret is part of a backup"
     code, _, err = otbot(
-        "db", "backup", "x.dump", env={"OTBOT_DATABASE_URL": fresh_postgres(), "OTBOT_SECRET": "s"}
+        "db",
+        "backup",
+        "x.dump",
+        env={"OTBOT_DATABASE_URL": fresh_postgres(), "OTBOT_SECRET": SECRET},
     )
     assert code == 2
     assert "pg_dump" in err

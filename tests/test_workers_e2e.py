@@ -54,7 +54,7 @@ async def test_two_webhook_workers_answer_every_family_once_and_in_order(
             "OTBOT_TOKEN": TOKEN,
             "OTBOT_API_URL": standin.url,
             "OTBOT_DATABASE_URL": url,
-            "OTBOT_SECRET": "a-secret-shared-by-both-workers",
+            "OTBOT_SECRET": "a-secret-shared-by-both-workers-of-the-test",
             "OTBOT_WEBHOOK_URL": WEBHOOK_ORIGIN + WEBHOOK_PATH,
             "OTBOT_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "OTBOT_LISTEN": f"127.0.0.1:{port}",

@@ -27,15 +27,10 @@ OUTCOMES = {
         "That code has already been used; each code works once. Please ask your therapist "
         "for a new one."
     ),
-    # Translators: too many wrong codes from this chat.
+    # Translators: this chat tried too many wrong codes (typed or in links) in an hour.
     "too many": N_(
-        "Too many wrong codes. Please try again in an hour, or open the link your therapist "
-        "gave you."
-    ),
-    # Translators: too many wrong codes from everyone: typed codes rest for a while.
-    "busy": N_(
-        "Typed codes cannot be checked right now. Please try again later, or open the link "
-        "your therapist gave you."
+        "Too many tries. Please try again in an hour. If your code does not work then, ask "
+        "your therapist for a new one."
     ),
 }
 

@@ -97,7 +97,7 @@ class Metrics:
         self.link_refused = Counter(
             "otbot_link_attempts_refused",
             "Link codes refused, by why: wrong, expired, used, too many (this chat's wrong "
-            "tries), busy (everyone's).",
+            "tries this hour).",
             ["outcome"],
             registry=registry,
         )

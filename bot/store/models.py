@@ -135,7 +135,8 @@ class OutboxJob(SQLModel, table=True):
 
 
 class LinkAttempt(SQLModel, table=True):
-    """A wrong typed code, kept for an hour to limit guessing (per chat and for everyone)."""
+    """A wrong code (typed or in a link), kept for an hour to limit guessing per chat and to
+    alert staff when guessing piles up across chats."""
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)

@@ -13,7 +13,7 @@ from bot.standin import BotApiStandIn, SimGroup, SimUser
 from bot.store.database import make_engine, migrate, unit_of_work
 
 STAFF = -100555
-SECRET = "test-secret"
+SECRET = "a-test-secret-of-at-least-32-characters"
 #: The therapist who writes in the staff group.
 THERAPIST = 7001
 
@@ -86,3 +86,19 @@ async def staff_says(standin: BotApiStandIn, topic: int | None, text: str) -> st
     await standin.wait_idle()
     await standin.wait_for(lambda: len(group.bot_messages(topic)) > before)
     return group.bot_messages(topic)[before].text or ""
+
+
+async def open_code_page(standin: BotApiStandIn, person: SimUser) -> None:
+    """An English-speaking parent goes to "I'm already a customer" → "I have a code"."""
+    for step in (
+        lambda: person.send_text("/start"),
+        lambda: person.tap("already a customer"),
+        lambda: person.tap("I have a code"),
+    ):
+        step()
+        await standin.wait_idle()
+
+
+def plain(html: str) -> str:
+    """A message's text as a parent reads it (without its HTML tags)."""
+    return html.replace("<b>", "").replace("</b>", "").replace("<code>", "").replace("</code>", "")
