@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     @field_validator("office_hours")
     @classmethod
     def _office_hours_readable(cls, value: str) -> str:
-        from bot.office_hours import OfficeHours
+        from bot.domain.office_hours import OfficeHours
 
         OfficeHours.parse(value, ZoneInfo("UTC"))
         return value
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     @field_validator("reminder_hours")
     @classmethod
     def _reminder_hours_readable(cls, value: str) -> str:
-        from bot.visits import parse_lead_hours
+        from bot.domain.visits import parse_lead_hours
 
         parse_lead_hours(value)
         return value
@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours_readable(cls, value: str) -> str:
-        from bot.office_hours import QuietHours
+        from bot.domain.office_hours import QuietHours
 
         QuietHours.parse(value, ZoneInfo("UTC"))
         return value
@@ -191,7 +191,7 @@ class Settings(BaseSettings):
     @cached_property
     def reminder_leads(self) -> tuple[int, ...]:
         """Hours before a visit when its reminders go out, longest first."""
-        from bot.visits import parse_lead_hours
+        from bot.domain.visits import parse_lead_hours
 
         return parse_lead_hours(self.reminder_hours)
 

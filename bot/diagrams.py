@@ -8,8 +8,8 @@ from typing import Any
 
 from transitions.extensions import GraphMachine
 
-from bot import visits
 from bot.dialogs import advice, menu
+from bot.domain import visits
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -66,7 +66,7 @@ def visit_diagram() -> str:
     chart = _chart(visits.Status, visits.TRANSITIONS, visits.Status.SCHEDULED, "A visit's status")
     return (
         "# A visit's status\n\n"
-        "Generated from `bot/visits.py` by `otbot diagram`; do not edit by hand.\n"
+        "Generated from `bot/domain/visits.py` by `otbot diagram`; do not edit by hand.\n"
         "`remind` is the scheduler sending the first reminder; `confirm`, `ask_another_time`\n"
         "and `cancel` are the family's buttons (staff cancel too); `move`, `book_again`,\n"
         "`mark_done` and `mark_no_show` are staff's `/visit` commands.\n\n" + chart

@@ -13,13 +13,13 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.dialogs.base import DialogContext
+from bot.domain.office_hours import OfficeHours, QuietHours
 from bot.i18n import Translator
-from bot.office_hours import OfficeHours, QuietHours
 from bot.runtime.metrics import Metrics
 from bot.store.models import utcnow
 
 if TYPE_CHECKING:
-    from bot.visits import ReminderPlan
+    from bot.domain.visits import ReminderPlan
 
 SERVICES_KEY = "otbot.services"
 
@@ -31,7 +31,7 @@ class Services:
     translators: dict[str, Translator]
     #: The bot's @username without the @, from the settings or asked from the Bot API.
     bot_username: str | None = None
-    #: The key of the link codes' HMACs (`bot.cases.load_secret`).
+    #: The key of the link codes' HMACs (`bot.domain.cases.load_secret`).
     secret: bytes = b""
     #: The time now; tests give a fixed clock.
     clock: Callable[[], datetime] = utcnow
@@ -49,7 +49,7 @@ class Services:
 
     @cached_property
     def reminder_plan(self) -> ReminderPlan:
-        from bot.visits import ReminderPlan
+        from bot.domain.visits import ReminderPlan
 
         return ReminderPlan(self.settings.reminder_leads, self.quiet_hours)
 

@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 from bot.config import Settings, load_settings
 from bot.dialogs.base import DialogContext
 from bot.i18n import Translator, load_translators
-from bot.runner import serve
 from bot.runtime.intake import Poller
+from bot.runtime.runner import serve
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook
 from bot.standin import BotApiStandIn

@@ -15,10 +15,10 @@ from conftest import fresh_postgres
 from support.family import SECRET
 from typer.testing import CliRunner
 
-from bot.cases import TYPED_ALPHABET, open_case
 from bot.cli import app
-from bot.erasure import erase_closed_cases
-from bot.runner import BOT_USERNAME_KEY
+from bot.domain.cases import TYPED_ALPHABET, open_case
+from bot.domain.erasure import erase_closed_cases
+from bot.runtime.runner import BOT_USERNAME_KEY
 from bot.store import queries
 from bot.store.database import make_engine, migrate, unit_of_work
 

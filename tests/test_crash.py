@@ -26,7 +26,7 @@ import pytest
 from conftest import TOKEN
 from sqlalchemy import select
 
-from bot.cases import IssuedCode, open_case
+from bot.domain.cases import IssuedCode, open_case
 from bot.standin import BotApiStandIn, SimGroup, SimUser
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case

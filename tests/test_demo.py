@@ -17,10 +17,10 @@ import aiohttp
 import pytest
 from babel.messages.pofile import write_po
 
-from bot import runner
 from bot.demo import run_demo
 from bot.dialogs.menu import NOTICES
 from bot.i18n import BABEL_LOCALES, LOCALES_DIR, catalog_path, load_translators, read_catalog
+from bot.runtime import runner
 
 HEADERS = {"X-Otbot-Demo": "1"}
 EDITED = "Käytän nyt kanssasi suomea (muokattu käännös)."

@@ -13,8 +13,8 @@ from support.family import linked_parent, new_case, staff_group, topic_of
 from support.family import staffed_bot as staffed_bot  # the fixture
 from test_privacy import rows_naming, store_bytes
 
+from bot.domain.inbox import STAFF_NOTICES
 from bot.i18n import Translator
-from bot.inbox import STAFF_NOTICES
 from bot.standin import BotApiStandIn
 from bot.store.database import unit_of_work
 from bot.store.models import Case, RelayedMessage, utcnow

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.identity_codes import holds_identity_code, message_holds_identity_code
+from bot.domain.identity_codes import holds_identity_code, message_holds_identity_code
 
 HELD = [
     "Eetun hetu on 131052-308T",

@@ -9,8 +9,8 @@ from conftest import RunningBot
 from support.family import linked_parent, new_case, staff_group, topic_of
 from support.family import staffed_bot as staffed_bot  # the fixture, with this staff language
 
+from bot.domain.inbox import FAMILY_NOTICES, STAFF_NOTICES
 from bot.i18n import Translator
-from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES
 from bot.standin import BotApiStandIn
 
 

@@ -24,9 +24,9 @@ from support.family import staffed_bot as staffed_bot  # the fixture
 from telegram import Bot
 
 from bot.dialogs.customer import OUTCOMES
+from bot.domain.inbox import FAMILY_NOTICES, STAFF_NOTICES
+from bot.domain.linking import WRONG_PER_CHAT
 from bot.i18n import Translator
-from bot.inbox import FAMILY_NOTICES, STAFF_NOTICES
-from bot.linking import WRONG_PER_CHAT
 from bot.standin import BotApiStandIn, SimUser
 from bot.store.database import make_engine, unit_of_work
 from bot.store.models import LinkCode, utcnow

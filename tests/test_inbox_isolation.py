@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.family import SECRET
 
-from bot.cases import open_case
 from bot.config import load_settings
+from bot.domain.cases import open_case
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, migrate, unit_of_work
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from bot.cases import open_case
-from bot.erasure import erase_closed_cases
+from bot.domain.cases import open_case
+from bot.domain.erasure import erase_closed_cases
+from bot.domain.visits import ReminderPlan, book
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case, Guardian, OutboxJob, RelayedMessage, Reminder, Visit, utcnow
-from bot.visits import ReminderPlan, book
 
 
 def test_closed_cases_mappings_and_visits_are_erased_after_the_retention(tmp_path: object) -> None:

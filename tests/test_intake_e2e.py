@@ -14,18 +14,18 @@ from sqlmodel import Session, select
 from telegram import Update
 
 from bot import dialogs
-from bot.app import build_application
 from bot.config import Settings, SettingsError
 from bot.dialogs.base import Command, DialogContext, Event, Reply
 from bot.i18n import load_translators
-from bot.runner import serve
 from bot.runtime.intake import Intake
+from bot.runtime.runner import serve
 from bot.runtime.sending import Outbox
-from bot.screens import SCREEN, send_screen
 from bot.services import Services
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, migrate
 from bot.store.models import ProcessedUpdate
+from bot.telegram.app import build_application
+from bot.telegram.screens import SCREEN, send_screen
 
 
 def welcomes(standin: BotApiStandIn, chat_id: int) -> int:

@@ -14,11 +14,17 @@ from sqlmodel import SQLModel
 from support.family import SECRET, linked_parent, new_case, open_code_page, plain, staff_group
 from support.family import staffed_bot as staffed_bot  # the fixture
 
-from bot.cases import IssuedCode, open_case
 from bot.dialogs.customer import OUTCOMES
+from bot.domain.cases import IssuedCode, open_case
+from bot.domain.inbox import STAFF_NOTICES
+from bot.domain.linking import (
+    WRONG_FOR_EVERYONE,
+    WRONG_PER_CHAT,
+    LinkResult,
+    Outcome,
+    link_by_code,
+)
 from bot.i18n import Translator
-from bot.inbox import STAFF_NOTICES
-from bot.linking import WRONG_FOR_EVERYONE, WRONG_PER_CHAT, LinkResult, Outcome, link_by_code
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Guardian, LinkAttempt, utcnow
@@ -185,7 +191,7 @@ async def test_wrong_deep_links_are_limited_per_chat_and_alert_staff(
     translators: dict[str, Translator],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("bot.linking.WRONG_FOR_EVERYONE", WRONG_PER_CHAT + 2)
+    monkeypatch.setattr("bot.domain.linking.WRONG_FOR_EVERYONE", WRONG_PER_CHAT + 2)
     parent, issued = await linked_parent(standin, staffed_bot, user_id=9700, language="en")
     _ = translators["en"]
     guesser = standin.user(9701, language_code="en")

@@ -11,9 +11,9 @@ from conftest import RunningBot
 from support.family import SECRET, STAFF, linked_parent
 
 from bot.config import Settings
+from bot.domain.inbox import FAMILY_NOTICES
+from bot.domain.office_hours import OfficeHours
 from bot.i18n import Translator
-from bot.inbox import FAMILY_NOTICES
-from bot.office_hours import OfficeHours
 from bot.standin import BotApiStandIn
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

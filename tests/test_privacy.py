@@ -17,12 +17,12 @@ from sqlmodel import Session, SQLModel, select
 from support.family import linked_parent, new_case, staff_group, topic_of, topic_says
 from support.family import staffed_bot as staffed_bot  # the fixture
 
-from bot.cases import open_case
 from bot.cli import quiet_libraries
 from bot.config import Settings
-from bot.erasure import erase_idle_chats
+from bot.domain.cases import open_case
+from bot.domain.erasure import erase_idle_chats
+from bot.domain.inbox import STAFF_NOTICES
 from bot.i18n import Translator
-from bot.inbox import STAFF_NOTICES
 from bot.standin import BotApiStandIn
 from bot.store.database import backup_sqlite, make_engine, migrate, unit_of_work
 from bot.store.models import Case, Conversation, Guardian, OutboxJob, Visit, utcnow

@@ -13,14 +13,14 @@ from conftest import TOKEN
 from sqlalchemy import update
 from telegram import Bot
 
-from bot import runner
 from bot.config import Settings
 from bot.dialogs.base import Screen
+from bot.runtime import runner
 from bot.runtime.sending import Outbox
-from bot.screens import SCREEN, owe_screens
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import OutboxJob, utcnow
+from bot.telegram.screens import SCREEN, owe_screens
 
 PARENT = 7301
 

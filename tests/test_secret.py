@@ -14,8 +14,8 @@ import pytest
 from conftest import TOKEN
 from test_cli import finished, otbot
 
-from bot.cases import SECRET_FILE, load_secret
 from bot.config import SECRET_MIN_LENGTH, SettingsError, load_settings
+from bot.domain.cases import SECRET_FILE, load_secret
 
 SHORT = "a-secret-too-short-to-keep"
 STARTING = 8

@@ -11,10 +11,10 @@ from conftest import Clock, RunningBot
 from support.family import SECRET, STAFF, linked_parent, staff_group, topic_of
 
 from bot.config import Settings
+from bot.domain.inbox import FAMILY_NOTICES
 from bot.i18n import Translator
-from bot.inbox import FAMILY_NOTICES
-from bot.staff_access import NOTICES
 from bot.standin import BotApiStandIn, SimGroup, SimUser
+from bot.telegram.staff_access import NOTICES
 
 OWNER = 7000
 PARENT = 9001

@@ -9,10 +9,11 @@ from collections.abc import Callable
 import pytest
 import understanding
 
-from bot import dialogs, matching
+from bot import dialogs
 from bot.dialogs import advice
 from bot.dialogs.advice_texts import URGENT_ANSWER
 from bot.dialogs.base import DialogContext, Text
+from bot.domain import matching
 from bot.i18n import LANGUAGES
 
 Context = Callable[[str], DialogContext]

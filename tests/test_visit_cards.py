@@ -9,15 +9,15 @@ import pytest
 from conftest import Clock
 from sqlalchemy import delete, insert, select
 
-from bot.cases import open_case
 from bot.config import load_settings
-from bot.family_visits import VisitCards
+from bot.domain.cases import open_case
+from bot.domain.visits import ReminderPlan, VisitRow, book, move
 from bot.i18n import load_translators
 from bot.outbox import Later
 from bot.services import Services
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case, Guardian
-from bot.visits import ReminderPlan, VisitRow, book, move
+from bot.telegram.family_visits import VisitCards
 
 CHAT = 4242
 

@@ -13,9 +13,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
+from bot.domain.visits import ClaimConflict, claim_due_reminders
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case, Guardian, OutboxJob, Reminder, Visit
-from bot.visits import ClaimConflict, claim_due_reminders
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 

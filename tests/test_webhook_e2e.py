@@ -22,14 +22,14 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot import dialogs
-from bot.app import ALLOWED_UPDATES
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogs.base import DialogContext, Event, Reply
-from bot.runner import serve
 from bot.runtime import intake
+from bot.runtime.runner import serve
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine
 from bot.store.models import ProcessedUpdate
+from bot.telegram.app import ALLOWED_UPDATES
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 

@@ -15,13 +15,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from test_cli import finished, otbot
 
-from bot.app import build_application
 from bot.config import load_settings
 from bot.runtime.limits import Limits
 from bot.services import Services
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine
 from bot.store.models import ProcessedUpdate
+from bot.telegram.app import build_application
 
 #: What each family writes, one message after the other.
 SCRIPT = ("/start", "vauva ei syö kunnolla", "vauva ei nuku yöllä", "vauva itkee paljon")

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bot.cases import load_secret
 from bot.demo.clock import DemoClock, next_monday_morning
 from bot.demo.running import BOT_USERNAME, TOKEN, DemoBot, demo_settings, reload_on_change
 from bot.demo.server import DemoServer
 from bot.demo.world import STAFF_CHAT_ID, DemoWorld
+from bot.domain.cases import load_secret
 from bot.i18n import LOCALES_DIR
-from bot.runner import stop_on_signals
+from bot.runtime.runner import stop_on_signals
 from bot.standin import BotApiStandIn
 from bot.store.database import make_engine
 

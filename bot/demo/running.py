@@ -15,8 +15,8 @@ from babel.messages.pofile import PoFileError, read_po
 from bot.config import Settings, load_settings
 from bot.demo.clock import DemoClock
 from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path
-from bot.runner import serve
 from bot.runtime.intake import Poller
+from bot.runtime.runner import serve
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook
 from bot.standin import BotApiStandIn

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.cases import open_case
 from bot.demo.clock import DemoClock
+from bot.domain.cases import open_case
 from bot.standin import BotApiStandIn, ChatMessage, SimGroup, SimUser
 from bot.store.database import unit_of_work
 

@@ -4,7 +4,7 @@ The main menu (`menu`) and the baby advice (`advice`) are each a state machine. 
 to the dialog that owns the pressed screen's state, typed text to the advice (urgent signs
 first), everything else to the menu. When a dialog moves to a state the other one shows
 (the menu's "Baby advice" button, the advice's "Main menu"), that dialog renders the page.
-"My visits" shows what the store holds, so the handler renders it (`bot.family_visits`).
+"My visits" shows what the store holds, so the handler renders it (`bot.telegram.family_visits`).
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ from bot.dialogs.advice_texts import (
     Topic,
 )
 from bot.dialogs.base import BACK, MAIN_MENU, Button, DialogContext, Press, Reply, Screen
+from bot.domain.matching import BaseForms, Keywords, StemIndex, Weigher, parse, words
 from bot.i18n import LANGUAGES
-from bot.matching import BaseForms, Keywords, StemIndex, Weigher, parse, words
 
 HOME = "advice"
 #: The main menu's state; the menu dialog shows it.

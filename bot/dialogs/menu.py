@@ -45,7 +45,7 @@ class State(Enum):
     FORGET = "forget"
     ERASED = "erased"
     HELP = "help"
-    #: A linked family's upcoming visits: the handler shows them (`bot.family_visits`).
+    #: A linked family's upcoming visits: the handler shows them (`bot.telegram.family_visits`).
     MY_VISITS = "visits"
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.dialogs.base import MAIN_MENU, Button, DialogContext, Screen
+from bot.domain.visits import Status, next_status
 from bot.i18n import N_
-from bot.visits import Status, next_status
 
 PREFIX = "visit"
 #: Button actions and the visit machine's trigger each one fires (None: only shows).

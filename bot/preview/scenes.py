@@ -16,9 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel.messages.catalog import Catalog
 
-from bot import dialogs, inbox, staff_access
-from bot import visits as visit_rules
-from bot.cases import CASE_STATUS_NAMES
+from bot import dialogs
 from bot.dialogs import advice, customer, menu
 from bot.dialogs import visits as cards
 from bot.dialogs.advice_texts import (
@@ -40,9 +38,13 @@ from bot.dialogs.base import (
     Screen,
     Unsupported,
 )
+from bot.domain import inbox
+from bot.domain import visits as visit_rules
+from bot.domain.cases import CASE_STATUS_NAMES
+from bot.domain.staff_visits import TWICE
 from bot.i18n import Translator
-from bot.profile import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
-from bot.staff_visits import TWICE
+from bot.telegram import staff_access
+from bot.telegram.profile import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
 
 ZONE = ZoneInfo("Europe/Helsinki")
 #: The sample visit, an earlier time it was moved from, and when a family's message came.
@@ -67,11 +69,11 @@ STAFF_VALUES = {
     "reason": "a label is needed",
 }
 #: The module whose texts are reasons a case was not opened, reopened or given a code.
-CASE_FILE = "bot/cases.py"
+CASE_FILE = "bot/domain/cases.py"
 #: Modules whose texts are reasons a staff command was refused (`BookingError`).
-REASON_FILES = ("bot/visit_input.py", "bot/staff_visits.py", "bot/visits.py")
+REASON_FILES = ("bot/domain/visit_input.py", "bot/domain/staff_visits.py", "bot/domain/visits.py")
 #: The group-setup message is written inline in the handlers.
-SETUP_FILE = "bot/handlers.py"
+SETUP_FILE = "bot/telegram/handlers.py"
 
 
 @dataclass(frozen=True)

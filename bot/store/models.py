@@ -145,7 +145,7 @@ class LinkAttempt(SQLModel, table=True):
 
 class Visit(SQLModel, table=True):
     """A visit of a case: when (UTC), where, a short note staff wrote, and its status
-    (`bot.visits.STATUSES`). A case has one visit per start time."""
+    (`bot.domain.visits.STATUSES`). A case has one visit per start time."""
 
     __table_args__ = (UniqueConstraint("case_id", "starts_at"),)
 

@@ -28,7 +28,7 @@ class ChatState:
     language: str
     language_chosen: bool = False
     state: str = "main"
-    #: The off-hours period this chat was last told about (`bot.office_hours`).
+    #: The off-hours period this chat was last told about (`bot.domain.office_hours`).
     off_hours_noted: datetime | None = None
     #: For a guardian of several children: the case their messages go to, and a message
     #: waiting for that choice.

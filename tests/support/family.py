@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from conftest import RunningBot
 
-from bot.cases import IssuedCode, open_case
 from bot.config import Settings
+from bot.domain.cases import IssuedCode, open_case
 from bot.standin import BotApiStandIn, SimGroup, SimUser
 from bot.store.database import make_engine, migrate, unit_of_work
 

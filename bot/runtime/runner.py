@@ -12,31 +12,31 @@ from typing import Any
 from sqlalchemy import Connection
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from bot.app import ALLOWED_UPDATES, BotApplication, build_application
-from bot.cases import check_secret_setting, load_secret
 from bot.config import Settings, SettingsError
 from bot.dialogs import advice
-from bot.erasure import DELETE_TOPIC, TopicDeleter, erase_closed_cases, erase_idle_chats
-from bot.family_visits import VisitCards
-from bot.handlers import LEAVE, send_leave
+from bot.domain.cases import check_secret_setting, load_secret
+from bot.domain.erasure import DELETE_TOPIC, TopicDeleter, erase_closed_cases, erase_idle_chats
+from bot.domain.inbox import Inbox
+from bot.domain.linking import forget_old_tries
+from bot.domain.visits import Reminders
 from bot.i18n import LANGUAGES, Translator, load_translators
-from bot.inbox import Inbox
-from bot.linking import forget_old_tries
 from bot.outbox import Sender
-from bot.profile import publish_profile
 from bot.runtime.health import Health, Listener
 from bot.runtime.intake import Intake, Poller
 from bot.runtime.limits import Limits
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook
-from bot.screens import SCREEN, send_screen
 from bot.services import Services
-from bot.staff import StaffSenders
-from bot.staff_access import StaffAccessSenders, StaffList, forget_old_notices
 from bot.store import queries
 from bot.store.database import open_store, unit_of_work
 from bot.store.models import utcnow
-from bot.visits import Reminders
+from bot.telegram.app import ALLOWED_UPDATES, BotApplication, build_application
+from bot.telegram.family_visits import VisitCards
+from bot.telegram.handlers import LEAVE, send_leave
+from bot.telegram.profile import publish_profile
+from bot.telegram.screens import SCREEN, send_screen
+from bot.telegram.staff import StaffSenders
+from bot.telegram.staff_access import StaffAccessSenders, StaffList, forget_old_notices
 
 log = logging.getLogger(__name__)
 

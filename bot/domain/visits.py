@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Engine, bindparam, delete, exists, insert, se
 from transitions import Machine
 
 from bot.dialogs.base import destination
+from bot.domain.office_hours import QuietHours
 from bot.i18n import N_
-from bot.office_hours import QuietHours
 from bot.outbox import chat_lane, enqueue, enqueue_all, reminder_lane
 from bot.runtime.metrics import Metrics
 from bot.store.database import unit_of_work

@@ -18,10 +18,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, staff_access
 from bot.runtime.intake import note_failure
 from bot.runtime.limits import Limits
 from bot.services import BotContext, Services, attach
+from bot.telegram import handlers, staff_access
 
 log = logging.getLogger(__name__)
 

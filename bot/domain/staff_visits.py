@@ -2,7 +2,7 @@
 
 `/visit 3.12.2026 9.30 home [note]` books, `/visits` lists the case's visits numbered, and
 `/visit move N <date> <time>`, `/visit cancel N`, `/visit done N`, `/visit noshow N` act on
-visit N of that list. Each returns the notice to answer with; `bot.staff` says it.
+visit N of that list. Each returns the notice to answer with; `bot.telegram.staff` says it.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot import visits
-from bot.cases import CaseError, find_case
+from bot.domain import visits
+from bot.domain.cases import CaseError, find_case
+from bot.domain.visit_input import Booking, comes_twice, parse_booking, parse_when
+from bot.domain.visits import VISIT_NOTICES, Booked, BookingError, VisitRow
 from bot.i18n import N_
 from bot.outbox import case_lane, enqueue
 from bot.services import Services
 from bot.store.database import current_unit
-from bot.visit_input import Booking, comes_twice, parse_booking, parse_when
-from bot.visits import VISIT_NOTICES, Booked, BookingError, VisitRow
 
 Answer = tuple[str, dict[str, Any]]
 # Translators: a visit's time, to staff, on the night the clocks go back; {when} is like

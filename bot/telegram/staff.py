@@ -1,5 +1,5 @@
 """Commands therapists use in a case's topic: /help, /status, /note, /close, /reopen, /link,
-/unlink, /undo, /newcase, and the visit commands (`bot.staff_visits`)."""
+/unlink, /undo, /newcase, and the visit commands (`bot.domain.staff_visits`)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from sqlalchemy import delete, func, select, update
 from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
-from bot import inbox, visits
-from bot.cases import CASE_STATUS_NAMES, CaseError, new_code, open_case, reopen_case
 from bot.dialogs.base import Command
+from bot.domain import inbox, visits
+from bot.domain.cases import CASE_STATUS_NAMES, CaseError, new_code, open_case, reopen_case
+from bot.domain.identity_codes import message_holds_identity_code
+from bot.domain.staff_visits import visit_command
 from bot.i18n import Translator
-from bot.identity_codes import message_holds_identity_code
 from bot.outbox import after_commit, case_lane, enqueue, topic_lane
 from bot.services import BotContext
-from bot.staff_visits import visit_command
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.models import Case, RelayedMessage, utcnow

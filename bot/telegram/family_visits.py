@@ -1,7 +1,7 @@
 """A family and their visits in Telegram: the outbox's sender of visit messages
 (announcements and reminders), the answers to the visit buttons, and "My visits".
 
-The texts and buttons are `bot.dialogs.visits`; the store's side is `bot.visits`.
+The texts and buttons are `bot.dialogs.visits`; the store's side is `bot.domain.visits`.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from sqlalchemy import Connection
 from telegram import Bot, CallbackQuery
 from telegram.error import Forbidden
 
-from bot import inbox, visits
 from bot.dialogs import visits as cards
 from bot.dialogs.base import DialogContext, Screen
+from bot.domain import inbox, visits
 from bot.i18n import language_for
 from bot.outbox import Later
-from bot.screens import answer, keyboard, owe_screens
 from bot.services import BotContext, Services
 from bot.store import queries
 from bot.store.database import current_unit, unit_of_work
 from bot.store.queries import ChatState
+from bot.telegram.screens import answer, keyboard, owe_screens
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, or_, select, update
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden
 
-from bot.inbox import alert_staff
+from bot.domain.inbox import alert_staff
 from bot.outbox import Record, case_lane, chat_lane, enqueue, reminder_lane
 from bot.store import outbox as jobs
 from bot.store import queries

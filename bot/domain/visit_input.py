@@ -3,7 +3,7 @@ line and in the booking system's CSV export.
 
 Dates are Finnish (`3.12.2026`, `3.12.`, `3.12`) or ISO (`2026-12-03`); a date without a
 year is the next such date. Times are `9.30`, `09:30` or `9`. Places are words in any of the
-three languages (`bot.visits.PLACE_WORDS`). Times are local (`OTBOT_TIMEZONE`); what comes
+three languages (`bot.domain.visits.PLACE_WORDS`). Times are local (`OTBOT_TIMEZONE`); what comes
 out is UTC. Errors are `BookingError`s whose message is a catalog text.
 """
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.domain.identity_codes import holds_identity_code
+from bot.domain.visits import PLACE_WORDS, BookingError
 from bot.i18n import N_
-from bot.identity_codes import holds_identity_code
-from bot.visits import PLACE_WORDS, BookingError
 
 NOTE_LENGTH = 200
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{4})?$")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.cases import digest, typed_form
+from bot.domain.cases import digest, typed_form
 from bot.store import links
 from bot.store.models import utcnow
 

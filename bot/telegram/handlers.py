@@ -18,7 +18,7 @@ from telegram import Bot, CallbackQuery, Chat, ChatMemberUpdated, Message, Updat
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
-from bot import dialogs, family_visits, inbox, visits
+from bot import dialogs
 from bot.dialogs import customer
 from bot.dialogs import visits as cards
 from bot.dialogs.base import (
@@ -33,19 +33,21 @@ from bot.dialogs.base import (
     Unsupported,
 )
 from bot.dialogs.menu import NOTICES, State
-from bot.erasure import forget_relays
+from bot.domain import inbox, visits
+from bot.domain.erasure import forget_relays
+from bot.domain.identity_codes import message_holds_identity_code
+from bot.domain.inbox import LinkedCase
+from bot.domain.linking import Outcome, link_by_code
 from bot.i18n import language_for
-from bot.identity_codes import message_holds_identity_code
-from bot.inbox import LinkedCase
-from bot.linking import Outcome, link_by_code
 from bot.outbox import enqueue
-from bot.screens import answer, owe_screens
 from bot.services import BotContext
-from bot.staff import on_staff_edit, refuse_identity_code, staff_command
-from bot.staff_access import acts_as_staff
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.queries import ChatState
+from bot.telegram import family_visits
+from bot.telegram.screens import answer, owe_screens
+from bot.telegram.staff import on_staff_edit, refuse_identity_code, staff_command
+from bot.telegram.staff_access import acts_as_staff
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +277,7 @@ def _tell_family(
 async def on_staff_message(update: Update, context: BotContext) -> None:
     """A message in the staff group. In a case's topic, a command acts on the case and
     anything else goes to the family; outside case topics nothing is sent anywhere. Only
-    staff act (the group's administrators, `bot.staff_access`): not other members, not
+    staff act (the group's administrators, `bot.telegram.staff_access`): not other members, not
     anonymous admins posting as the group, not bots."""
     message = update.message or update.edited_message
     if message is None or message.sender_chat is not None:

@@ -22,9 +22,9 @@ from bot.terminal import shown, shown_json
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-    from bot.cases import IssuedCode
+    from bot.domain.cases import IssuedCode
+    from bot.domain.visits import VisitRow
     from bot.services import Services
-    from bot.visits import VisitRow
 
 app = typer.Typer(
     help="otbot: the Telegram bot of Helsinki's paediatric occupational therapy.",
@@ -83,8 +83,8 @@ def run(
 ) -> None:
     """Serve the bot until stopped (SIGTERM or Ctrl+C): long-poll the Bot API, or with
     OTBOT_WEBHOOK_URL take Telegram's posts on OTBOT_LISTEN."""
-    from bot.cases import check_secret_setting
-    from bot.runner import serve
+    from bot.domain.cases import check_secret_setting
+    from bot.runtime.runner import serve
     from bot.store.database import StoreError, StoreUnavailableError
 
     settings = _settings()
@@ -149,7 +149,7 @@ def db_backup(
 ) -> None:
     """Copy a SQLite store to FILE while the bot runs (SQLite's online backup).
     PostgreSQL is backed up with pg_dump."""
-    from bot.cases import secret_path
+    from bot.domain.cases import secret_path
     from bot.store.database import StoreError, backup_sqlite
 
     settings = _settings()
@@ -171,7 +171,7 @@ def case_new(
     qr: Annotated[Path | None, typer.Option(help="Write the link as a QR code (PNG).")] = None,
 ) -> None:
     """Open a case and make its first link code."""
-    from bot.cases import open_case
+    from bot.domain.cases import open_case
 
     _print_code(
         lambda db, secret, days: open_case(db, label=label, secret=secret, days=days),
@@ -187,7 +187,7 @@ def case_link(
     qr: Annotated[Path | None, typer.Option(help="Write the link as a QR code (PNG).")] = None,
 ) -> None:
     """Make another link code for a case (for another guardian)."""
-    from bot.cases import new_code
+    from bot.domain.cases import new_code
 
     _print_code(
         lambda db, secret, days: new_code(db, reference=reference, secret=secret, days=days),
@@ -199,7 +199,7 @@ def case_link(
 @case_app.command("list")
 def case_list(as_json: JsonOption = False) -> None:
     """List the cases: reference, status, linked guardians, opened, label."""
-    from bot.cases import list_cases
+    from bot.domain.cases import list_cases
 
     with _store() as db:
         cases = list_cases(db)
@@ -227,7 +227,7 @@ def case_list(as_json: JsonOption = False) -> None:
 @case_app.command("close")
 def case_close(reference: str) -> None:
     """Close a case."""
-    from bot.cases import close_case
+    from bot.domain.cases import close_case
 
     with _store() as db:
         case = close_case(db, reference=reference)
@@ -237,7 +237,7 @@ def case_close(reference: str) -> None:
 @case_app.command("reopen")
 def case_reopen(reference: str) -> None:
     """Open a closed case again (not one erased after the retention period)."""
-    from bot.cases import find_case, reopen_case
+    from bot.domain.cases import find_case, reopen_case
 
     with _store() as db:
         reopened = reopen_case(db, reference=reference)
@@ -253,8 +253,8 @@ def visit_add(
     note: Annotated[str, typer.Option(help="A short note the family sees.")] = "",
 ) -> None:
     """Book a visit for a case; the family is told at once (by the running bot)."""
-    from bot.staff_visits import book_outside
-    from bot.visit_input import Booking, check_note, comes_twice, parse_place, parse_when
+    from bot.domain.staff_visits import book_outside
+    from bot.domain.visit_input import Booking, check_note, comes_twice, parse_place, parse_when
 
     with _services() as (db, services):
         day, _t, clock = at.strip().replace(" ", "T").partition("T")
@@ -280,8 +280,8 @@ def visit_list(
 ) -> None:
     """List visits: id, case, local start, place, status, note. Without a case, the visits
     still ahead of every case."""
-    from bot.cases import find_case
-    from bot.visits import case_visits, upcoming_visits
+    from bot.domain.cases import find_case
+    from bot.domain.visits import case_visits, upcoming_visits
 
     with _services() as (db, services):
         if reference:
@@ -311,9 +311,9 @@ def visit_list(
 @visit_app.command("cancel")
 def visit_cancel(visit_id: int) -> None:
     """Cancel a visit; the family is told if it is still ahead, and the case's topic."""
-    from bot.cases import CaseError
-    from bot.staff_visits import cancel_outside
-    from bot.visits import visit_by_id
+    from bot.domain.cases import CaseError
+    from bot.domain.staff_visits import cancel_outside
+    from bot.domain.visits import visit_by_id
 
     with _services() as (db, services):
         visit = visit_by_id(db, visit_id)
@@ -330,10 +330,10 @@ def visit_import(
     """Import a day's bookings from the booking system's CSV export. Good rows are booked
     (a visit already booked is left as it is); each bad row is reported by its line, and
     the exit status is then 1."""
-    from bot.cases import CaseError
-    from bot.staff_visits import book_outside
-    from bot.visit_input import CsvError, read_csv
-    from bot.visits import BookingError
+    from bot.domain.cases import CaseError
+    from bot.domain.staff_visits import book_outside
+    from bot.domain.visit_input import CsvError, read_csv
+    from bot.domain.visits import BookingError
 
     try:
         data = file.read_bytes()
@@ -476,9 +476,9 @@ def _opened(settings: Settings, *, migrate: bool) -> Iterator[Engine]:
 def _store() -> Iterator[Connection]:
     """One unit of work on the migrated store; a refused case or visit operation is one
     line and exit status 1."""
-    from bot.cases import CaseError
+    from bot.domain.cases import CaseError
+    from bot.domain.visits import BookingError
     from bot.store.database import unit_of_work
-    from bot.visits import BookingError
 
     with _opened(_settings(), migrate=True) as engine:
         try:
@@ -507,8 +507,8 @@ def _visit_line(visit: VisitRow, services: Services) -> str:
 def _print_code(
     make: Callable[[Connection, bytes, int], IssuedCode], *, as_json: bool, qr: Path | None
 ) -> None:
-    from bot.cases import check_secret_setting, load_secret
-    from bot.runner import BOT_USERNAME_KEY
+    from bot.domain.cases import check_secret_setting, load_secret
+    from bot.runtime.runner import BOT_USERNAME_KEY
     from bot.store import queries
 
     settings = _settings()

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from telegram import Bot, Message, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
+from bot.domain.visits import VISIT_NOTICES
 from bot.i18n import N_, Translator
 from bot.outbox import STAFF_GENERAL, case_lane, chat_lane, enqueue
 from bot.store.database import unit_of_work
@@ -29,7 +30,6 @@ from bot.store.models import (
     utcnow,
 )
 from bot.store.queries import guardians_of
-from bot.visits import VISIT_NOTICES
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The rules, without Telegram: cases and linking, the inbox's relay rules, visits, privacy."""
