@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.office_hours import OfficeHours, QuietHours
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
 #: Telegram posts to a webhook on these ports only.
@@ -96,24 +98,18 @@ class Settings(BaseSettings):
     @field_validator("office_hours")
     @classmethod
     def _office_hours_readable(cls, value: str) -> str:
-        from bot.domain.office_hours import OfficeHours
-
         OfficeHours.parse(value, ZoneInfo("UTC"))
         return value
 
     @field_validator("reminder_hours")
     @classmethod
     def _reminder_hours_readable(cls, value: str) -> str:
-        from bot.domain.visits import parse_lead_hours
-
         parse_lead_hours(value)
         return value
 
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours_readable(cls, value: str) -> str:
-        from bot.domain.office_hours import QuietHours
-
         QuietHours.parse(value, ZoneInfo("UTC"))
         return value
 
@@ -191,8 +187,6 @@ class Settings(BaseSettings):
     @cached_property
     def reminder_leads(self) -> tuple[int, ...]:
         """Hours before a visit when its reminders go out, longest first."""
-        from bot.domain.visits import parse_lead_hours
-
         return parse_lead_hours(self.reminder_hours)
 
     def require_token(self) -> str:
@@ -270,3 +264,14 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         name = "OTBOT_" + str(first["loc"][0]).upper() if first["loc"] else "a setting"
         raise SettingsError(f"{name} is not valid: {first['msg']}") from None
+
+
+def parse_lead_hours(text: str) -> tuple[int, ...]:
+    """`48,2` → (48, 2): hours before a visit when reminders go out; empty means none."""
+    try:
+        hours = {int(part) for part in text.split(",") if part.strip()}
+    except ValueError:
+        raise ValueError("write whole hours separated by commas, like 48,2") from None
+    if any(not 1 <= h <= 24 * 14 for h in hours):
+        raise ValueError("each lead time must be 1 to 336 hours")
+    return tuple(sorted(hours, reverse=True))

@@ -6,22 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine
-from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
-from bot.dialogs.base import DialogContext
 from bot.domain.office_hours import OfficeHours, QuietHours
+from bot.domain.visits import ReminderPlan
 from bot.i18n import Translator
 from bot.runtime.metrics import Metrics
 from bot.store.models import utcnow
-
-if TYPE_CHECKING:
-    from bot.domain.visits import ReminderPlan
-
-SERVICES_KEY = "otbot.services"
 
 
 @dataclass
@@ -37,7 +31,8 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     #: What the running bot counts (`GET /metrics`).
     metrics: Metrics = field(default_factory=Metrics)
-    _contexts: dict[str, DialogContext] = field(default_factory=dict, repr=False)
+    #: The dialogs' contexts made so far, by language (`bot.telegram.context.dialog_context`).
+    dialog_contexts: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def office_hours(self) -> OfficeHours:
@@ -49,34 +44,8 @@ class Services:
 
     @cached_property
     def reminder_plan(self) -> ReminderPlan:
-        from bot.domain.visits import ReminderPlan
-
         return ReminderPlan(self.settings.reminder_leads, self.quiet_hours)
 
     @property
     def staff_translator(self) -> Translator:
         return self.translators[self.settings.staff_language]
-
-    def dialog_context(self, language: str, *, linked: bool = False) -> DialogContext:
-        """The dialogs' context in a language, for a chat linked to a case or not; made once."""
-        key = f"{language}:{linked}"
-        context = self._contexts.get(key)
-        if context is None:
-            values = {"privacy_url": self.settings.privacy_url}
-            context = self._contexts[key] = DialogContext(
-                language, self.translators, values, linked=linked
-            )
-        return context
-
-
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """PTB's callback context with the bot's services at hand."""
-
-    @property
-    def services(self) -> Services:
-        services: Services = self.application.bot_data[SERVICES_KEY]
-        return services
-
-
-def attach(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
-    application.bot_data[SERVICES_KEY] = services

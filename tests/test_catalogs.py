@@ -12,7 +12,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from bot.catalogs import check, extract
+from bot.catalog_checks import check
+from bot.catalogs import extract
 from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path, read_catalog
 
 SPELLING = Path(__file__).with_name("spelling")

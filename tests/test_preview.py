@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import write_po
 from typer.testing import CliRunner
 
-from bot.catalogs import check
+from bot.catalog_checks import check
 from bot.cli import app
 from bot.dialogs.base import Button
 from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path, read_catalog

@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, select
 from support.family import linked_parent, new_case, staff_group, topic_of, topic_says
 from support.family import staffed_bot as staffed_bot  # the fixture
 
-from bot.cli import quiet_libraries
+from bot.cli.logs import quiet_libraries
 from bot.config import Settings
 from bot.domain.cases import open_case
 from bot.domain.erasure import erase_idle_chats

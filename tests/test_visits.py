@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config import parse_lead_hours
 from bot.dialogs import visits as cards
 from bot.dialogs.base import DialogContext
 from bot.domain.office_hours import QuietHours
 from bot.domain.visit_input import CsvError, parse_booking, parse_date, parse_time, read_csv
-from bot.domain.visits import BookingError, ReminderPlan, Status, next_status, parse_lead_hours
+from bot.domain.visits import BookingError, ReminderPlan, Status, next_status
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 QUIET = QuietHours.parse("21:00-08:00", HELSINKI)

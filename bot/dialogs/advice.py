@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from transitions import Machine
 
-from bot.dialogs import base, menu
+from bot import machines
+from bot.dialogs import menu
 from bot.dialogs.advice_texts import (
     ADVICE_INTRO,
     EXHAUSTED,
@@ -91,7 +92,7 @@ def step(stored_state: str, press: Press, context: DialogContext) -> Reply | Non
     source, _, trigger = press.data.partition(":")
     if source not in STATES or source == MAIN or not trigger.isidentifier():
         return None
-    destination = base.destination(MACHINE, source, trigger)
+    destination = machines.destination(MACHINE, source, trigger)
     if destination is None:
         return None
     if destination == MAIN:

@@ -6,8 +6,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from transitions import Machine, MachineError
-
 from bot.i18n import N_, Translator
 
 # Translators: button that returns to the previous page.
@@ -117,27 +115,3 @@ class DialogContext:
 
     def in_language(self, language: str) -> DialogContext:
         return DialogContext(language, self.translators, self.values, self.linked)
-
-
-class _Conversation:
-    """The model a machine moves; it lives only for one step."""
-
-    state: Any
-
-
-def destination(machine: Machine, source: Any, trigger: str, **arguments: str) -> Any | None:
-    """Where `trigger` leads from `source` in `machine`; None when it is not allowed there.
-
-    One machine serves every chat: a throw-away model is added in the stored state, moved,
-    read and removed, so no conversation lives in memory between updates.
-    """
-    conversation = _Conversation()
-    machine.add_model(conversation, initial=source)
-    try:
-        if not conversation.trigger(trigger, **arguments):  # type: ignore[attr-defined]
-            return None
-        return conversation.state
-    except (MachineError, AttributeError):
-        return None
-    finally:
-        machine.remove_model(conversation)

@@ -13,7 +13,7 @@ from enum import Enum
 
 from transitions import EventData, Machine
 
-from bot.dialogs import base
+from bot import machines
 from bot.dialogs.base import (
     BACK,
     MAIN_MENU,
@@ -473,7 +473,7 @@ def _render(state: State, context: DialogContext) -> Screen:
     if page.url is not None:
         label, value_name = page.url
         rows.append((Button(_(label), url=context.values[value_name]),))
-    back = base.destination(MACHINE, state, "back", argument="")
+    back = machines.destination(MACHINE, state, "back", argument="")
     if back is not None:
         rows.append((Button(_(BACK), _callback(state, "back")),))
     if back not in (None, State.MAIN):
@@ -484,7 +484,7 @@ def _render(state: State, context: DialogContext) -> Screen:
 
 
 def _fire(source: State, trigger: str, argument: str, context: DialogContext) -> Reply | None:
-    destination = base.destination(MACHINE, source, trigger, argument=argument)
+    destination = machines.destination(MACHINE, source, trigger, argument=argument)
     if destination is None:
         return None
     if trigger == "choose":

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from bot.config import SECRET_MIN_LENGTH, Settings, SettingsError
 from bot.domain.identity_codes import holds_identity_code
+from bot.domain.visits import visits_ahead
 from bot.i18n import N_
 from bot.store.database import hold_until_commit
 from bot.store.models import Case, Guardian, LinkCode, utcnow
@@ -175,8 +176,6 @@ def new_code(db: Connection, *, reference: str, secret: bytes, days: int) -> Iss
 
 def close_case(db: Connection, *, reference: str) -> Case:
     """Close a case; refused while it has visits ahead (cancel them first)."""
-    from bot.domain.visits import visits_ahead
-
     session = Session(bind=db)
     case = _find(session, reference)
     assert case.id is not None

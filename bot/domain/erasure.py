@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select, update
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden
 
 from bot.domain.inbox import alert_staff
-from bot.outbox import Record, case_lane, chat_lane, enqueue, reminder_lane
+from bot.outbox import case_lane, chat_lane, enqueue, reminder_lane
 from bot.store import outbox as jobs
 from bot.store import queries
 from bot.store.models import Case, Guardian, LinkCode, RelayedMessage, Reminder, Visit, utcnow
@@ -38,10 +35,6 @@ _CASE_TABLES = (Guardian.__table__, _relayed, LinkCode.__table__, _visits)  # ty
 DELETE_TOPIC = "delete_topic"
 #: Remembered once staff were told the bot may not delete topics (until one is deleted).
 TOLD_NO_RIGHTS = "told_topics_not_deleted"
-#: Telegram's words for a topic that is gone already.
-_GONE = ("thread not found", "topic_id_invalid", "topic not found", "topic_deleted")
-#: ... and for a bot that may not delete it.
-_NO_RIGHTS = ("rights", "chat_admin_required")
 
 
 def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
@@ -82,37 +75,13 @@ def erase_idle_chats(db: Connection, *, older_than: timedelta) -> int:
     return queries.forget_idle_chats(db, idle_since=utcnow() - older_than)
 
 
-class TopicDeleter:
-    """The outbox's sender that deletes an erased case's topic in the staff group."""
-
-    def __init__(self, staff_chat_id: int) -> None:
-        self.staff_chat_id = staff_chat_id
-
-    def senders(self) -> dict[str, Any]:
-        return {DELETE_TOPIC: self.delete_topic}
-
-    async def delete_topic(self, bot: Bot, job: dict[str, Any]) -> Record:
-        """Delete the topic: done when deleted or gone already; when the bot may not, staff
-        are told once, and erasure goes on."""
-        try:
-            await bot.delete_forum_topic(self.staff_chat_id, job["topic_id"])
-        except (BadRequest, Forbidden) as exc:
-            words = exc.message.lower()
-            if isinstance(exc, BadRequest) and any(gone in words for gone in _GONE):
-                return _deleted
-            if isinstance(exc, Forbidden) or any(words_ in words for words_ in _NO_RIGHTS):
-                log.warning("could not delete an erased case's topic: %s", exc.message)
-                return _not_deleted
-            raise
-        return _deleted
-
-
-def _deleted(db: Connection) -> None:
+def topic_deleted(db: Connection) -> None:
     """A topic was deleted: should the bot lose the right again, staff are told again."""
     queries.forget_remembered(db, key=TOLD_NO_RIGHTS)
 
 
-def _not_deleted(db: Connection) -> None:
+def topic_not_deleted(db: Connection) -> None:
+    """The bot may not delete topics: staff are told once, and erasure goes on."""
     if queries.remembered(db, key=TOLD_NO_RIGHTS) is None:
         queries.remember(db, key=TOLD_NO_RIGHTS, value=utcnow().isoformat())
         alert_staff(db, "topics_not_deleted")

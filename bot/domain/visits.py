@@ -10,25 +10,20 @@ queues the reminder messages; the outbox sends them.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
 from transitions import Machine
 
-from bot.dialogs.base import destination
 from bot.domain.office_hours import QuietHours
 from bot.i18n import N_
+from bot.machines import destination
 from bot.outbox import chat_lane, enqueue, enqueue_all, reminder_lane
-from bot.runtime.metrics import Metrics
-from bot.store.database import unit_of_work
 from bot.store.models import Case, Conversation, Guardian, Reminder, Visit, utcnow
 from bot.store.queries import guardians_of
 
@@ -209,17 +204,6 @@ def next_status(status: str, trigger: str) -> Status | None:
 
 def is_active(status: str) -> bool:
     return status in ACTIVE_VALUES
-
-
-def parse_lead_hours(text: str) -> tuple[int, ...]:
-    """`48,2` → (48, 2): hours before a visit when reminders go out; empty means none."""
-    try:
-        hours = {int(part) for part in text.split(",") if part.strip()}
-    except ValueError:
-        raise ValueError("write whole hours separated by commas, like 48,2") from None
-    if any(not 1 <= h <= 24 * 14 for h in hours):
-        raise ValueError("each lead time must be 1 to 336 hours")
-    return tuple(sorted(hours, reverse=True))
 
 
 #: A reminder that would go out this soon after the booking is left out: the booking's own
@@ -630,59 +614,3 @@ def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
             .values(status=Status.REMINDED.value, updated_at=utcnow())
         )
     return len(visit_ids)
-
-
-class Reminders:
-    """The scheduler: every `OTBOT_TICK_SECONDS`, claim the due reminders in batches and wake
-    the outbox. Nothing goes out in quiet hours; what falls due then waits for their end."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        *,
-        clock: Callable[[], datetime],
-        quiet: QuietHours | None,
-        tick_seconds: float,
-        wake: Callable[[], None],
-        batch: int = 500,
-        metrics: Metrics | None = None,
-    ) -> None:
-        self.engine = engine
-        self.clock = clock
-        self.quiet = quiet
-        self.tick_seconds = tick_seconds
-        self.wake = wake
-        self.batch = batch
-        self.metrics = metrics or Metrics()
-
-    async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("claiming due reminders failed; trying again next tick")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.tick_seconds)
-
-    async def tick(self) -> int:
-        """Claim every due reminder now; returns how many were claimed."""
-        now = self.clock()
-        if self.quiet is not None and self.quiet.is_quiet(now):
-            return 0
-        total = 0
-        while True:
-            try:
-                with unit_of_work(self.engine) as db:
-                    claimed = claim_due_reminders(db, now=now, limit=self.batch)
-            except ClaimConflict:
-                log.info("another process claimed reminders at the same time; next tick")
-                break
-            self.wake()
-            total += claimed
-            if claimed < self.batch:
-                break
-            await asyncio.sleep(0)
-        if total:
-            log.info("claimed %d due reminders", total)
-            self.metrics.reminders_due.inc(total)
-        return total

@@ -54,7 +54,7 @@ OPENS_AT = datetime(2026, 11, 30, 8, 0, tzinfo=ZONE)
 #: The case's label (staff write it) and a visit's note, the same in every language.
 LABEL = "Aino K."
 NOTE = "Kettutie 3 B"
-#: The dialogs' settings, as `Services.dialog_context` gives them.
+#: The dialogs' settings, as `bot.telegram.context.dialog_context` gives them.
 VALUES = {"privacy_url": "https://www.hel.fi"}
 #: Fixed values for the placeholders of staff notices.
 STAFF_VALUES = {

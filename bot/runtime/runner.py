@@ -15,15 +15,14 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from bot.config import Settings, SettingsError
 from bot.dialogs import advice
 from bot.domain.cases import check_secret_setting, load_secret
-from bot.domain.erasure import DELETE_TOPIC, TopicDeleter, erase_closed_cases, erase_idle_chats
-from bot.domain.inbox import Inbox
+from bot.domain.erasure import DELETE_TOPIC, erase_closed_cases, erase_idle_chats
 from bot.domain.linking import forget_old_tries
-from bot.domain.visits import Reminders
 from bot.i18n import LANGUAGES, Translator, load_translators
 from bot.outbox import Sender
 from bot.runtime.health import Health, Listener
 from bot.runtime.intake import Intake, Poller
 from bot.runtime.limits import Limits
+from bot.runtime.reminders import Reminders
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook
 from bot.services import Services
@@ -31,12 +30,15 @@ from bot.store import queries
 from bot.store.database import open_store, unit_of_work
 from bot.store.models import utcnow
 from bot.telegram.app import ALLOWED_UPDATES, BotApplication, build_application
+from bot.telegram.context import dialog_context
 from bot.telegram.family_visits import VisitCards
 from bot.telegram.handlers import LEAVE, send_leave
+from bot.telegram.inbox import Inbox
 from bot.telegram.profile import publish_profile
 from bot.telegram.screens import SCREEN, send_screen
 from bot.telegram.staff import StaffSenders
 from bot.telegram.staff_access import StaffAccessSenders, StaffList, forget_old_notices
+from bot.telegram.topics import TopicDeleter
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +214,7 @@ def _listener(
 def _prepare_dialogs(services: Services) -> None:
     for language in LANGUAGES:
         for linked in (False, True):
-            advice.prepare(services.dialog_context(language, linked=linked))
+            advice.prepare(dialog_context(services, language, linked=linked))
 
 
 async def _initialize(application: BotApplication, stop: asyncio.Event, retry_base: float) -> bool:

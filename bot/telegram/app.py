@@ -20,8 +20,9 @@ from telegram.ext import (
 
 from bot.runtime.intake import note_failure
 from bot.runtime.limits import Limits
-from bot.services import BotContext, Services, attach
+from bot.services import Services
 from bot.telegram import handlers, staff_access
+from bot.telegram.context import BotContext, attach
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,11 @@ from bot.dialogs.base import DialogContext, Screen
 from bot.domain import inbox, visits
 from bot.i18n import language_for
 from bot.outbox import Later
-from bot.services import BotContext, Services
+from bot.services import Services
 from bot.store import queries
 from bot.store.database import current_unit, unit_of_work
 from bot.store.queries import ChatState
+from bot.telegram.context import BotContext, dialog_context
 from bot.telegram.screens import answer, keyboard, owe_screens
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class VisitCards:
             quiet = services.quiet_hours
             if quiet is not None and quiet.is_quiet(now):
                 raise Later((quiet.period(now)[1] - now).total_seconds())
-        context = services.dialog_context(language or "fi")
+        context = dialog_context(services, language or "fi")
         if reason == "cancelled":
             screen = cards.cancelled(view, context, by_family=False)
         else:
@@ -126,7 +127,7 @@ def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> 
     db = current_unit()
     stored = queries.chat_state(db, chat_id=chat_id)
     chat = stored or ChatState(chat_id, language_for(query.from_user.language_code))
-    dialog = services.dialog_context(chat.language)
+    dialog = dialog_context(services, chat.language)
     _ = dialog.translate
     pressed = cards.parse(query.data or "")
     found = (
@@ -187,7 +188,7 @@ def _current(view: cards.VisitView, dialog: DialogContext) -> Screen:
 
 def my_visits(db: Connection, services: Services, chat: ChatState) -> tuple[Screen, ...]:
     """The screens of "My visits" for a chat."""
-    dialog = services.dialog_context(chat.language)
+    dialog = dialog_context(services, chat.language)
     upcoming = visits.upcoming_of_chat(db, chat_id=chat.chat_id, now=services.clock())
     views = [_view(db, visit.id, services) for visit in upcoming]
     return tuple(cards.my_visits(views, dialog, linked=chat.linked))

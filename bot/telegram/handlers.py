@@ -40,11 +40,11 @@ from bot.domain.inbox import LinkedCase
 from bot.domain.linking import Outcome, link_by_code
 from bot.i18n import language_for
 from bot.outbox import enqueue
-from bot.services import BotContext
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.queries import ChatState
 from bot.telegram import family_visits
+from bot.telegram.context import BotContext, dialog_context
 from bot.telegram.screens import answer, owe_screens
 from bot.telegram.staff import on_staff_edit, refuse_identity_code, staff_command
 from bot.telegram.staff_access import acts_as_staff
@@ -293,9 +293,9 @@ async def on_staff_message(update: Update, context: BotContext) -> None:
     thread = message.message_thread_id if message.is_topic_message else None
     case = inbox.case_of_topic(db, topic_id=thread) if thread is not None else None
     if case is None and thread is not None:
-        case = inbox.case_of_new_topic(
-            db, topic_id=thread, opening=message.reply_to_message, bot_id=context.bot.id
-        )
+        name = opened_by_bot(message.reply_to_message, topic_id=thread, bot_id=context.bot.id)
+        if name is not None:
+            case = inbox.case_of_new_topic(db, topic_id=thread, topic_name=name)
     event = message_event(message)
     if isinstance(event, Command):
         staff_command(context, message, event, case)
@@ -356,12 +356,12 @@ def _converse(
     if isinstance(stored, Unread):
         stored = queries.chat_state(db, chat_id=chat_id)
     chat = stored or ChatState(chat_id, language_for(language_code))
-    dialog_context = services.dialog_context(chat.language, linked=chat.linked)
+    dialog = dialog_context(services, chat.language, linked=chat.linked)
     if decide is not None:
-        reply = decide(dialog_context)
+        reply = decide(dialog)
     else:
         assert event is not None
-        reply = dialogs.step(chat.state, event, dialog_context)
+        reply = dialogs.step(chat.state, event, dialog)
     if reply.state == MY_VISITS:
         reply = replace(reply, screens=family_visits.my_visits(db, services, chat))
     if query is not None:
@@ -459,3 +459,13 @@ async def send_leave(bot: Bot, job: dict[str, Any]) -> None:
         await bot.leave_chat(job["chat_id"])
     except (BadRequest, Forbidden) as exc:
         log.info("group call failed: %s", exc.message)
+
+
+def opened_by_bot(opening: Message | None, *, topic_id: int, bot_id: int) -> str | None:
+    """The name of a topic when `opening` is its first message, sent by the bot itself."""
+    created = opening.forum_topic_created if opening is not None else None
+    if opening is None or created is None or opening.message_id != topic_id:
+        return None
+    if opening.from_user is None or opening.from_user.id != bot_id:
+        return None
+    return created.name

@@ -21,10 +21,10 @@ from bot.domain.identity_codes import message_holds_identity_code
 from bot.domain.staff_visits import visit_command
 from bot.i18n import Translator
 from bot.outbox import after_commit, case_lane, enqueue, topic_lane
-from bot.services import BotContext
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.models import Case, RelayedMessage, utcnow
+from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -25,10 +25,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.domain import inbox
 from bot.i18n import N_, Translator
 from bot.outbox import STAFF_GENERAL, case_lane, enqueue, topic_lane
-from bot.services import BotContext
 from bot.store import staff as store
 from bot.store.database import current_unit, unit_of_work
 from bot.store.models import utcnow
+from bot.telegram.context import BotContext
 from bot.telegram.staff import STAFF_ANSWER
 
 log = logging.getLogger(__name__)
