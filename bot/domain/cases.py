@@ -18,16 +18,17 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, func
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection
 
 from bot.config import SECRET_MIN_LENGTH, Settings, SettingsError
 from bot.domain.identity_codes import holds_identity_code
 from bot.domain.visits import visits_ahead
 from bot.i18n import N_
+from bot.store import cases as store
 from bot.store.database import hold_until_commit
-from bot.store.models import Case, Guardian, LinkCode, utcnow
+from bot.store.models import utcnow
 
 TYPED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TYPED_LENGTH = 8
@@ -154,48 +155,42 @@ def check_label(label: str) -> str:
 
 def open_case(db: Connection, *, label: str, secret: bytes, days: int) -> IssuedCode:
     """A new open case with its first code."""
-    session = Session(bind=db)
     now = utcnow()
-    case = Case(reference=_next_reference(session, now), label=check_label(label))
-    session.add(case)
-    session.flush()
-    return _issue(session, case, secret=secret, days=days, now=now)
+    label = check_label(label)
+    reference = _next_reference(db, now)
+    case_id = store.insert_case(db, reference=reference, label=label, created_at=now)
+    return _issue(db, case_id, reference, label, secret=secret, days=days, now=now)
 
 
 def new_code(db: Connection, *, reference: str, secret: bytes, days: int) -> IssuedCode:
     """Another code for a case, for another guardian."""
-    session = Session(bind=db)
-    case = _find(session, reference)
+    case = find_case(db, reference=reference)
     if case.status != "open":
         # Translators: why /link made no code.
         raise CaseError(
             N_("case {reference} is closed; reopen it first"), reference=case.reference
         )
-    return _issue(session, case, secret=secret, days=days, now=utcnow())
+    return _issue(db, case.id, case.reference, case.label, secret=secret, days=days, now=utcnow())
 
 
-def close_case(db: Connection, *, reference: str) -> Case:
-    """Close a case; refused while it has visits ahead (cancel them first)."""
-    session = Session(bind=db)
-    case = _find(session, reference)
-    assert case.id is not None
+def close_case(db: Connection, *, reference: str) -> Any:
+    """Close a case; refused while it has visits ahead (cancel them first). Returns the
+    closed case's row."""
+    case = find_case(db, reference=reference)
     ahead = visits_ahead(db, case_id=case.id, now=utcnow())
     if ahead:
         raise CaseError(
             f"case {case.reference} has {len(ahead)} visit(s) ahead; cancel them first "
             "(otbot visit list, otbot visit cancel)"
         )
-    case.status, case.closed_at = "closed", utcnow()
-    session.add(case)
-    session.flush()
-    return case
+    store.set_status(db, case_id=case.id, status="closed", closed_at=utcnow())
+    return store.case_by_id(db, case_id=case.id)
 
 
 def reopen_case(db: Connection, *, reference: str) -> bool:
     """Open a closed case again; False when it is open already. A case erased after the
     retention period (its label blanked, its links and visits gone) cannot be reopened."""
-    session = Session(bind=db)
-    case = _find(session, reference)
+    case = find_case(db, reference=reference)
     if case.status == "open":
         return False
     if erased(case.status, case.label):
@@ -207,9 +202,7 @@ def reopen_case(db: Connection, *, reference: str) -> bool:
             ),
             reference=case.reference,
         )
-    case.status, case.closed_at = "open", None
-    session.add(case)
-    session.flush()
+    store.set_status(db, case_id=case.id, status="open", closed_at=None)
     return True
 
 
@@ -219,59 +212,48 @@ def erased(status: str, label: str) -> bool:
 
 
 def list_cases(db: Connection) -> list[CaseSummary]:
-    session = Session(bind=db)
-    guardians = (
-        select(Guardian.case_id, func.count().label("n"))
-        .group_by(col(Guardian.case_id))
-        .subquery()
-    )
-    rows = session.exec(
-        select(Case, guardians.c.n)
-        .outerjoin(guardians, guardians.c.case_id == Case.id)
-        .order_by(Case.created_at)  # type: ignore[arg-type]
-    ).all()
     return [
-        CaseSummary(case.reference, case.label, case.status, n or 0, case.created_at)
-        for case, n in rows
+        CaseSummary(row.reference, row.label, row.status, row.n or 0, row.created_at)
+        for row in store.summaries(db)
     ]
 
 
-def find_case(db: Connection, *, reference: str) -> Case:
-    """The case with a reference (any letter case); a CaseError when there is none."""
-    return _find(Session(bind=db), reference)
-
-
-def _find(session: Session, reference: str) -> Case:
-    case = session.exec(select(Case).where(Case.reference == reference.strip().upper())).first()
+def find_case(db: Connection, *, reference: str) -> Any:
+    """The case's row with a reference (any letter case); a CaseError when there is none."""
+    case = store.case_by_reference(db, reference=reference.strip().upper())
     if case is None:
         raise CaseError(f"no case {reference!r}")
     return case
 
 
-def _next_reference(session: Session, now: datetime) -> str:
+def _next_reference(db: Connection, now: datetime) -> str:
     """The year's next number; cases opened at once take turns (a lock until the commit)."""
-    hold_until_commit(session.connection(), REFERENCE_LOCK)
+    hold_until_commit(db, REFERENCE_LOCK)
     prefix = f"OT-{now.year}-"
-    latest = session.exec(
-        select(func.max(Case.reference)).where(col(Case.reference).startswith(prefix))
-    ).one()
+    latest = store.latest_reference(db, prefix=prefix)
     number = int(latest.removeprefix(prefix)) + 1 if latest else 1
     return f"{prefix}{number:04d}"
 
 
-def _issue(session: Session, case: Case, *, secret: bytes, days: int, now: datetime) -> IssuedCode:
-    assert case.id is not None
+def _issue(
+    db: Connection,
+    case_id: int,
+    reference: str,
+    label: str,
+    *,
+    secret: bytes,
+    days: int,
+    now: datetime,
+) -> IssuedCode:
     code = "".join(secrets.choice(TYPED_ALPHABET) for _ in range(TYPED_LENGTH))
     link_code = secrets.token_urlsafe(LINK_BYTES)
     expires_at = now + timedelta(days=days)
-    session.add(
-        LinkCode(
-            case_id=case.id,
-            link_digest=digest(secret, link_code),
-            typed_digest=digest(secret, code),
-            created_at=now,
-            expires_at=expires_at,
-        )
+    store.add_code(
+        db,
+        case_id=case_id,
+        link_digest=digest(secret, link_code),
+        typed_digest=digest(secret, code),
+        created_at=now,
+        expires_at=expires_at,
     )
-    session.flush()
-    return IssuedCode(case.reference, case.label, code, link_code, expires_at)
+    return IssuedCode(reference, label, code, link_code, expires_at)

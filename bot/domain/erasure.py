@@ -15,21 +15,17 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy import Connection
 
 from bot.domain.inbox import alert_staff
 from bot.outbox import case_lane, chat_lane, enqueue, reminder_lane
+from bot.store import cases as store_cases
 from bot.store import outbox as jobs
-from bot.store import queries
-from bot.store.models import Case, Guardian, LinkCode, RelayedMessage, Reminder, Visit, utcnow
+from bot.store import queries, relays
+from bot.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
-_cases = Case.__table__  # type: ignore[attr-defined]
-_relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
-_visits = Visit.__table__  # type: ignore[attr-defined]
-_reminders = Reminder.__table__  # type: ignore[attr-defined]
-_CASE_TABLES = (Guardian.__table__, _relayed, LinkCode.__table__, _visits)  # type: ignore[attr-defined]
 
 #: The outbox job that deletes an erased case's topic.
 DELETE_TOPIC = "delete_topic"
@@ -41,32 +37,23 @@ def erase_closed_cases(db: Connection, *, older_than: timedelta) -> int:
     """Erase the cases closed longer than `older_than` ago and not erased yet; returns how
     many. Their topics are deleted through the outbox."""
     cutoff = utcnow() - older_than
-    rows = db.execute(
-        select(_cases.c.id, _cases.c.topic_id).where(
-            _cases.c.status == "closed",
-            _cases.c.closed_at < cutoff,
-            or_(_cases.c.label != "", _cases.c.topic_id.is_not(None)),
-        )
-    ).all()
+    rows = store_cases.closed_to_erase(db, closed_before=cutoff)
     old = [row.id for row in rows]
     if not old:
         return 0
-    visits = select(_visits.c.id).where(_visits.c.case_id.in_(old))
-    db.execute(delete(_reminders).where(_reminders.c.visit_id.in_(visits)))
-    for table in _CASE_TABLES:
-        db.execute(delete(table).where(table.c.case_id.in_(old)))
+    store_cases.erase_rows(db, case_ids=old)
     # Nothing is owed to the topic of an erased case any more.
     jobs.drop_unsent(db, lanes=[case_lane(case_id) for case_id in old])
     for row in rows:
         if row.topic_id is not None:
             enqueue(db, DELETE_TOPIC, lane=case_lane(row.id), topic_id=row.topic_id)
-    db.execute(update(_cases).where(_cases.c.id.in_(old)).values(label="", topic_id=None))
+    store_cases.blank(db, case_ids=old)
     return len(old)
 
 
 def forget_relays(db: Connection, *, chat_id: int) -> None:
     """/forget: the chat's relayed ids go at once, and so does what was still owed to it."""
-    db.execute(delete(_relayed).where(_relayed.c.family_chat_id == chat_id))
+    relays.forget_chat(db, chat_id=chat_id)
     jobs.drop_unsent(db, lanes=[chat_lane(chat_id), reminder_lane(chat_id)])
 
 

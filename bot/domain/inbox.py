@@ -14,23 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection
 
 from bot.domain.visits import VISIT_NOTICES
 from bot.i18n import N_
 from bot.outbox import STAFF_GENERAL, case_lane, chat_lane, enqueue
-from bot.store.models import (
-    Case,
-    Guardian,
-    RelayedMessage,
-)
+from bot.store import cases as store_cases
+from bot.store import guardians as store_guardians
+from bot.store import relays
 from bot.store.queries import guardians_of
 
 log = logging.getLogger(__name__)
 
-_cases = Case.__table__  # type: ignore[attr-defined]
-_guardians = Guardian.__table__  # type: ignore[attr-defined]
-_relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
 
 DELIVERED = "👍"
 #: What a sender leaves to record once its job is done.
@@ -183,17 +178,12 @@ class LinkedCase:
 
 def cases_of(db: Connection, *, chat_id: int) -> list[LinkedCase]:
     """The cases a chat is linked to, the latest link first."""
-    rows = db.execute(
-        select(_cases.c.id, _cases.c.label, _cases.c.status)
-        .join(_guardians, _guardians.c.case_id == _cases.c.id)
-        .where(_guardians.c.chat_id == chat_id)
-        .order_by(_guardians.c.linked_at.desc())
-    ).all()
+    rows = store_cases.cases_of_chat(db, chat_id=chat_id)
     return [LinkedCase(row.id, row.label, row.status) for row in rows]
 
 
 def case_of_topic(db: Connection, *, topic_id: int) -> Any | None:
-    return db.execute(select(_cases).where(_cases.c.topic_id == topic_id)).first()
+    return store_cases.case_of_topic(db, topic_id=topic_id)
 
 
 def case_of_new_topic(db: Connection, *, topic_id: int, topic_name: str) -> Any | None:
@@ -203,31 +193,19 @@ def case_of_new_topic(db: Connection, *, topic_id: int, topic_name: str) -> Any 
     reference (`topic_name`, read by `bot.telegram.handlers.opened_by_bot`); the topic is
     noted as the case's when the case has none yet."""
     reference = topic_name.split(" ", 1)[0]
-    case = db.execute(select(_cases).where(_cases.c.reference == reference)).first()
+    case = store_cases.case_by_reference(db, reference=reference)
     if case is None:
         return None
     if case.topic_id is None:
-        db.execute(update(_cases).where(_cases.c.id == case.id).values(topic_id=topic_id))
+        store_cases.set_topic(db, case_id=case.id, topic_id=topic_id)
         log.info("case %s: its topic was noted from a staff message in it", case.id)
-        case = db.execute(select(_cases).where(_cases.c.id == case.id)).one()
+        case = store_cases.case_by_id(db, case_id=case.id)
     return case
 
 
 def unlink(db: Connection, *, chat_id: int | None = None, case_id: int | None = None) -> list[int]:
     """Remove the links of a chat, or of a case; returns the cases (or chats) unlinked."""
-    query = select(_guardians.c.case_id, _guardians.c.chat_id)
-    if chat_id is not None:
-        query = query.where(_guardians.c.chat_id == chat_id)
-    if case_id is not None:
-        query = query.where(_guardians.c.case_id == case_id)
-    rows = db.execute(query).all()
-    for row in rows:
-        db.execute(
-            delete(_guardians).where(
-                _guardians.c.case_id == row.case_id, _guardians.c.chat_id == row.chat_id
-            )
-        )
-    return [row.case_id if chat_id is not None else row.chat_id for row in rows]
+    return store_guardians.unlink(db, chat_id=chat_id, case_id=case_id)
 
 
 def relay_from_family(
@@ -235,9 +213,7 @@ def relay_from_family(
 ) -> None:
     """Queue a family's message for their case's topic (reopening a closed case)."""
     if status != "open":
-        db.execute(
-            update(_cases).where(_cases.c.id == case_id).values(status="open", closed_at=None)
-        )
+        store_cases.set_status(db, case_id=case_id, status="open", closed_at=None)
         _to_staff(db, case_id, chat_id, message_id)
         notify_staff(db, case_id, "reopened")
         return
@@ -298,12 +274,9 @@ def relay_to_family(
     for chat_id in chats:
         reply_to = None
         if reply_to_staff_message is not None:
-            reply_to = db.execute(
-                select(_relayed.c.family_message_id).where(
-                    _relayed.c.staff_message_id == reply_to_staff_message,
-                    _relayed.c.family_chat_id == chat_id,
-                )
-            ).scalar()
+            reply_to = relays.family_copy_of(
+                db, staff_message_id=reply_to_staff_message, chat_id=chat_id
+            )
         enqueue(
             db,
             "to_family",

@@ -17,23 +17,18 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Connection
 from transitions import Machine
 
 from bot.domain.office_hours import QuietHours
 from bot.i18n import N_
 from bot.machines import destination
 from bot.outbox import chat_lane, enqueue, enqueue_all, reminder_lane
-from bot.store.models import Case, Conversation, Guardian, Reminder, Visit, utcnow
+from bot.store import visits as store
+from bot.store.models import utcnow
 from bot.store.queries import guardians_of
 
 log = logging.getLogger(__name__)
-
-_visits = Visit.__table__  # type: ignore[attr-defined]
-_reminders = Reminder.__table__  # type: ignore[attr-defined]
-_cases = Case.__table__  # type: ignore[attr-defined]
-_guardians = Guardian.__table__  # type: ignore[attr-defined]
-_conversations = Conversation.__table__  # type: ignore[attr-defined]
 
 
 class Status(Enum):
@@ -247,16 +242,6 @@ class VisitRow:
         return is_active(self.status)
 
 
-_VISIT_COLUMNS = (
-    _visits.c.id,
-    _visits.c.case_id,
-    _visits.c.starts_at,
-    _visits.c.place,
-    _visits.c.note,
-    _visits.c.status,
-)
-
-
 def _row(row: Any) -> VisitRow:
     values = row._mapping
     return VisitRow(
@@ -277,14 +262,11 @@ def aware(moment: datetime) -> datetime:
 def case_visits(db: Connection, *, case_id: int) -> list[VisitRow]:
     """A case's visits in the order they were booked: the list staff number with /visits
     (a visit keeps its number when others are booked)."""
-    rows = db.execute(
-        select(*_VISIT_COLUMNS).where(_visits.c.case_id == case_id).order_by(_visits.c.id)
-    )
-    return [_row(row) for row in rows]
+    return [_row(row) for row in store.of_case(db, case_id=case_id)]
 
 
 def visit_by_id(db: Connection, visit_id: int) -> VisitRow | None:
-    row = db.execute(select(*_VISIT_COLUMNS).where(_visits.c.id == visit_id)).first()
+    row = store.by_id(db, visit_id=visit_id)
     return _row(row) if row is not None else None
 
 
@@ -298,41 +280,12 @@ class VisitDetails:
     first: bool
 
 
-_earlier = Visit.__table__.alias("earlier")  # type: ignore[attr-defined]
-_SELECT_DETAILS = (
-    select(
-        *_VISIT_COLUMNS,
-        _cases.c.label,
-        ~exists()
-        .where(
-            _earlier.c.case_id == _visits.c.case_id,
-            _earlier.c.starts_at < _visits.c.starts_at,
-            _earlier.c.status != Status.CANCELLED.value,
-        )
-        .label("first"),
-    )
-    .join(_cases, _cases.c.id == _visits.c.case_id)
-    .where(_visits.c.id == bindparam("visit_id"))
-)
-
-
-_SELECT_FOR_GUARDIAN = (
-    _SELECT_DETAILS.add_columns(_conversations.c.language)
-    .join(
-        _guardians,
-        (_guardians.c.case_id == _visits.c.case_id)
-        & (_guardians.c.chat_id == bindparam("chat_id")),
-    )
-    .outerjoin(_conversations, _conversations.c.chat_id == _guardians.c.chat_id)
-)
-
-
 def details_for_guardian(
     db: Connection, *, visit_id: int, chat_id: int
 ) -> tuple[VisitDetails, str | None] | None:
     """A visit's details and the chat's language, if the chat is a guardian of its case:
     what a visit message needs, in one query (reminders read it per message)."""
-    row = db.execute(_SELECT_FOR_GUARDIAN, {"visit_id": visit_id, "chat_id": chat_id}).first()
+    row = store.details_for_guardian(db, visit_id=visit_id, chat_id=chat_id)
     if row is None:
         return None
     return VisitDetails(_row(row), str(row.label), bool(row.first)), row.language
@@ -340,7 +293,7 @@ def details_for_guardian(
 
 def visit_details(db: Connection, visit_id: int) -> VisitDetails | None:
     """A visit and what its messages show, in one query."""
-    row = db.execute(_SELECT_DETAILS, {"visit_id": visit_id}).first()
+    row = store.details(db, visit_id=visit_id)
     if row is None:
         return None
     return VisitDetails(_row(row), str(row.label), bool(row.first))
@@ -348,27 +301,13 @@ def visit_details(db: Connection, visit_id: int) -> VisitDetails | None:
 
 def upcoming_of_chat(db: Connection, *, chat_id: int, now: datetime) -> list[VisitRow]:
     """The visits still ahead of every case the chat is linked to, soonest first."""
-    rows = db.execute(
-        select(*_VISIT_COLUMNS)
-        .join(_guardians, _guardians.c.case_id == _visits.c.case_id)
-        .where(
-            _guardians.c.chat_id == chat_id,
-            _visits.c.starts_at > now,
-            _visits.c.status.in_(ACTIVE_VALUES),
-        )
-        .order_by(_visits.c.starts_at, _visits.c.id)
-    )
+    rows = store.upcoming_of_chat(db, chat_id=chat_id, now=now, statuses=ACTIVE_VALUES)
     return [_row(row) for row in rows]
 
 
 def upcoming_visits(db: Connection, *, now: datetime) -> list[tuple[str, VisitRow]]:
     """Every case's visits still ahead, soonest first, with the case's reference."""
-    rows = db.execute(
-        select(_cases.c.reference, *_VISIT_COLUMNS)
-        .join(_cases, _cases.c.id == _visits.c.case_id)
-        .where(_visits.c.starts_at > now, _visits.c.status.in_(ACTIVE_VALUES))
-        .order_by(_visits.c.starts_at, _visits.c.id)
-    )
+    rows = store.upcoming(db, now=now, statuses=ACTIVE_VALUES)
     return [(row.reference, _row(row)) for row in rows]
 
 
@@ -401,29 +340,24 @@ def book(
         raise BookingError(N_("say where: clinic, home or daycare"))
     if starts_at <= now:
         raise BookingError(N_("that time has already passed"))
-    existing = db.execute(
-        select(*_VISIT_COLUMNS).where(
-            _visits.c.case_id == case_id, _visits.c.starts_at == starts_at
-        )
-    ).first()
+    existing = store.at_time(db, case_id=case_id, starts_at=starts_at)
     if existing is not None:
         visit = _row(existing)
-        if visit.status != Status.CANCELLED.value:
+        again = next_status(visit.status, "book_again")
+        if again is None:
             return Booked(visit, "already", 0)
-        _set(db, visit.id, Status.SCHEDULED, place=place, note=note)
+        _set(db, visit.id, again, place=place, note=note)
         outcome, visit_id = "again", visit.id
     else:
-        visit_id = db.execute(
-            insert(_visits).values(
-                case_id=case_id,
-                starts_at=starts_at,
-                place=place,
-                note=note,
-                status=Status.SCHEDULED.value,
-                created_at=now,
-                updated_at=now,
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
+        visit_id = store.insert_visit(
+            db,
+            case_id=case_id,
+            starts_at=starts_at,
+            place=place,
+            note=note,
+            status=Status.SCHEDULED.value,
+            now=now,
+        )
         outcome = "booked"
     visit = VisitRow(visit_id, case_id, starts_at, place, note, Status.SCHEDULED.value)
     _plan_reminders(db, visit, now=now, plan=plan)
@@ -435,31 +369,26 @@ def move(
     db: Connection, visit: VisitRow, *, starts_at: datetime, now: datetime, plan: ReminderPlan
 ) -> int:
     """Give a visit a new time; the family is told. Returns how many guardians were told."""
-    if next_status(visit.status, "move") is None:
+    moved_to = next_status(visit.status, "move")
+    if moved_to is None:
         raise BookingError(N_("that visit is no longer active"))
     if starts_at <= now:
         raise BookingError(N_("that time has already passed"))
-    clash = db.execute(
-        select(_visits.c.id).where(
-            _visits.c.case_id == visit.case_id,
-            _visits.c.starts_at == starts_at,
-            _visits.c.id != visit.id,
-        )
-    ).first()
-    if clash is not None:
+    if store.clashes(db, case_id=visit.case_id, starts_at=starts_at, visit_id=visit.id):
         raise BookingError(N_("the case already has a visit at that time"))
-    _set(db, visit.id, Status.SCHEDULED, starts_at=starts_at)
-    moved = replace(visit, starts_at=starts_at, status=Status.SCHEDULED.value)
+    _set(db, visit.id, moved_to, starts_at=starts_at)
+    moved = replace(visit, starts_at=starts_at, status=moved_to.value)
     _plan_reminders(db, moved, now=now, plan=plan)
     return _tell_family(db, moved, "moved", previous=visit.starts_at.isoformat())
 
 
 def cancel(db: Connection, visit: VisitRow, *, tell_family: bool) -> int:
     """Cancel a visit and its reminders; returns how many guardians were told."""
-    if next_status(visit.status, "cancel") is None:
+    cancelled = next_status(visit.status, "cancel")
+    if cancelled is None:
         raise BookingError(N_("that visit is no longer active"))
-    _set(db, visit.id, Status.CANCELLED)
-    db.execute(delete(_reminders).where(_reminders.c.visit_id == visit.id))
+    _set(db, visit.id, cancelled)
+    store.drop_reminders(db, visit_id=visit.id)
     return _tell_family(db, visit, "cancelled") if tell_family else 0
 
 
@@ -470,7 +399,7 @@ def answer(db: Connection, visit: VisitRow, trigger: str) -> Status | None:
     if new is None or not _set(db, visit.id, new, expected=Status(visit.status)):
         return None
     if new not in ACTIVE:
-        db.execute(delete(_reminders).where(_reminders.c.visit_id == visit.id))
+        store.drop_reminders(db, visit_id=visit.id)
     return new
 
 
@@ -484,21 +413,19 @@ def _set(
 ) -> bool:
     """Set a visit's status; with `expected`, only if it still has that status (another
     process may have answered in between). Returns whether it was set."""
-    query = update(_visits).where(_visits.c.id == visit_id)
-    if expected is not None:
-        query = query.where(_visits.c.status == expected.value)
-    done = db.execute(query.values(status=status.value, updated_at=utcnow(), **values))
-    return bool(done.rowcount)
+    return store.set_status(
+        db,
+        visit_id=visit_id,
+        status=status.value,
+        expected=expected.value if expected is not None else None,
+        updated_at=utcnow(),
+        **values,
+    )
 
 
 def _plan_reminders(db: Connection, visit: VisitRow, *, now: datetime, plan: ReminderPlan) -> None:
-    db.execute(delete(_reminders).where(_reminders.c.visit_id == visit.id))
-    due = plan.due_times(visit.starts_at, now)
-    if due:
-        db.execute(
-            insert(_reminders),
-            [{"visit_id": visit.id, "lead_hours": lead, "due_at": at} for lead, at in due],
-        )
+    store.drop_reminders(db, visit_id=visit.id)
+    store.add_reminders(db, visit_id=visit.id, due=plan.due_times(visit.starts_at, now))
 
 
 def _tell_family(
@@ -559,35 +486,16 @@ def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
     are deleted in the same transaction as the messages are queued, so a reminder is sent
     once even with several processes: on PostgreSQL each locks the visits it claims and
     skips those another has locked; SQLite has one writer."""
-    due = exists().where(_reminders.c.visit_id == _visits.c.id, _reminders.c.due_at <= now)
-    query = select(_visits.c.id).where(due).order_by(_visits.c.id).limit(limit)
-    if db.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    locked = list(db.execute(query).scalars())
+    locked = store.lock_due(db, now=now, limit=limit)
     if not locked:
         return 0
-    claimed = db.execute(
-        select(_reminders.c.id, _reminders.c.visit_id).where(
-            _reminders.c.visit_id.in_(locked), _reminders.c.due_at <= now
-        )
-    ).all()
-    taken = db.execute(delete(_reminders).where(_reminders.c.id.in_([r.id for r in claimed])))
-    if not claimed or taken.rowcount != len(claimed):
+    claimed = store.due_reminders(db, visit_ids=locked, now=now)
+    taken = store.take_reminders(db, reminder_ids=[r.id for r in claimed])
+    if not claimed or taken != len(claimed):
         # Another process took some of them first: this transaction is rolled back.
         raise ClaimConflict
     visit_ids = sorted({row.visit_id for row in claimed})
-    rows = db.execute(
-        select(_visits.c.id, _visits.c.status, _visits.c.starts_at, _guardians.c.chat_id)
-        .join(_guardians, _guardians.c.case_id == _visits.c.case_id)
-        .join(_cases, _cases.c.id == _visits.c.case_id)
-        .where(
-            _visits.c.id.in_(visit_ids),
-            _visits.c.starts_at > now,
-            _visits.c.status.in_(ACTIVE_VALUES),
-            _cases.c.status == "open",
-        )
-        .order_by(_visits.c.id, _guardians.c.chat_id)
-    ).all()
+    rows = store.reminder_targets(db, visit_ids=visit_ids, now=now, statuses=ACTIVE_VALUES)
     # The start time goes with each job: a visit moved before it is sent gets none.
     enqueue_all(
         db,
@@ -607,10 +515,13 @@ def claim_due_reminders(db: Connection, *, now: datetime, limit: int) -> int:
         priority=1,
     )
     first_reminded = sorted({row.id for row in rows if row.status == Status.SCHEDULED.value})
-    if first_reminded:
-        db.execute(
-            update(_visits)
-            .where(_visits.c.id.in_(first_reminded), _visits.c.status == Status.SCHEDULED.value)
-            .values(status=Status.REMINDED.value, updated_at=utcnow())
+    reminded = next_status(Status.SCHEDULED.value, "remind")
+    if first_reminded and reminded is not None:
+        store.set_statuses(
+            db,
+            visit_ids=first_reminded,
+            status=reminded.value,
+            expected=Status.SCHEDULED.value,
+            updated_at=utcnow(),
         )
     return len(visit_ids)

@@ -20,11 +20,12 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.config import SettingsError
 from bot.runtime.metrics import CONTENT_TYPE, Metrics
 from bot.store import outbox as store
+from bot.store import queries
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class Health:
 
     def _ask_store(self) -> tuple[int, datetime | None]:
         with self.engine.connect() as db:
-            db.execute(text("SELECT 1"))
+            queries.ping(db)
             return store.backlog(db)
 
 

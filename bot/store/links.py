@@ -13,12 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from bot.store.database import hold_until_commit
-from bot.store.models import Guardian, LinkAttempt, LinkCode, Setting
-
-_codes = LinkCode.__table__  # type: ignore[attr-defined]
-_tries = LinkAttempt.__table__  # type: ignore[attr-defined]
-_guardians = Guardian.__table__  # type: ignore[attr-defined]
-_settings = Setting.__table__  # type: ignore[attr-defined]
+from bot.store.tables import guardians, link_codes, link_tries, settings
 
 #: The setting that says when staff were last alerted about wrong codes from everyone.
 ALERTED_AT_KEY = "link_tries_alerted_at"
@@ -34,27 +29,27 @@ class FoundCode:
     expires_at: datetime
 
 
-_COLUMNS = (_codes.c.id, _codes.c.case_id, _codes.c.used_at, _codes.c.expires_at)
-_BY_LINK = select(*_COLUMNS).where(_codes.c.link_digest == bindparam("digest"))
-_BY_TYPED = select(*_COLUMNS).where(_codes.c.typed_digest == bindparam("digest"))
+_COLUMNS = (link_codes.c.id, link_codes.c.case_id, link_codes.c.used_at, link_codes.c.expires_at)
+_BY_LINK = select(*_COLUMNS).where(link_codes.c.link_digest == bindparam("digest"))
+_BY_TYPED = select(*_COLUMNS).where(link_codes.c.typed_digest == bindparam("digest"))
 _REDEEM = (
-    update(_codes)
+    update(link_codes)
     .where(
-        _codes.c.id == bindparam("code_id"),
-        _codes.c.used_at.is_(None),
-        _codes.c.expires_at >= bindparam("now"),
+        link_codes.c.id == bindparam("code_id"),
+        link_codes.c.used_at.is_(None),
+        link_codes.c.expires_at >= bindparam("now"),
     )
     .values(used_at=bindparam("now"))
 )
-_IS_GUARDIAN = select(_guardians.c.chat_id).where(
-    _guardians.c.case_id == bindparam("case_id"), _guardians.c.chat_id == bindparam("chat_id")
+_IS_GUARDIAN = select(guardians.c.chat_id).where(
+    guardians.c.case_id == bindparam("case_id"), guardians.c.chat_id == bindparam("chat_id")
 )
-_ADD_GUARDIAN = insert(_guardians)
-_ADD_TRY = insert(_tries)
-_FORGET_TRIES = delete(_tries).where(_tries.c.at < bindparam("before"))
-_ALL_TRIES = select(func.count()).select_from(_tries)
-_CHAT_TRIES = _ALL_TRIES.where(_tries.c.chat_id == bindparam("chat_id"))
-_ALERTED_AT = select(_settings.c.value).where(_settings.c.key == ALERTED_AT_KEY)
+_ADD_GUARDIAN = insert(guardians)
+_ADD_TRY = insert(link_tries)
+_FORGET_TRIES = delete(link_tries).where(link_tries.c.at < bindparam("before"))
+_ALL_TRIES = select(func.count()).select_from(link_tries)
+_CHAT_TRIES = _ALL_TRIES.where(link_tries.c.chat_id == bindparam("chat_id"))
+_ALERTED_AT = select(settings.c.value).where(settings.c.key == ALERTED_AT_KEY)
 
 
 def find_code(db: Connection, *, digest: str, typed: bool) -> FoundCode | None:
@@ -102,11 +97,9 @@ def claim_alert(db: Connection, *, now: datetime, since: datetime) -> bool:
     if last is not None and datetime.fromisoformat(str(last)) > since:
         return False
     if last is None:
-        db.execute(insert(_settings).values(key=ALERTED_AT_KEY, value=now.isoformat()))
+        db.execute(insert(settings).values(key=ALERTED_AT_KEY, value=now.isoformat()))
     else:
         db.execute(
-            update(_settings)
-            .where(_settings.c.key == ALERTED_AT_KEY)
-            .values(value=now.isoformat())
+            update(settings).where(settings.c.key == ALERTED_AT_KEY).values(value=now.isoformat())
         )
     return True

@@ -10,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, text, update
 
-from bot.store.models import Conversation, Guardian, ProcessedUpdate, Setting, ShownScreen, utcnow
-
-_conversations = Conversation.__table__  # type: ignore[attr-defined]
-_processed = ProcessedUpdate.__table__  # type: ignore[attr-defined]
-_settings = Setting.__table__  # type: ignore[attr-defined]
-_shown = ShownScreen.__table__  # type: ignore[attr-defined]
+from bot.store.models import utcnow
+from bot.store.tables import conversations, guardians, processed_updates, settings, shown_screens
 
 
 @dataclass(frozen=True)
@@ -38,24 +34,23 @@ class ChatState:
     linked: bool = False
 
 
-_guardians = Guardian.__table__  # type: ignore[attr-defined]
 _SELECT_CONVERSATION = select(
-    _conversations.c.chat_id,
-    _conversations.c.language,
-    _conversations.c.language_chosen,
-    _conversations.c.state,
-    _conversations.c.off_hours_noted,
-    _conversations.c.case_id,
-    _conversations.c.pending_message_id,
+    conversations.c.chat_id,
+    conversations.c.language,
+    conversations.c.language_chosen,
+    conversations.c.state,
+    conversations.c.off_hours_noted,
+    conversations.c.case_id,
+    conversations.c.pending_message_id,
     exists()
-    .where(_guardians.c.chat_id == _conversations.c.chat_id)
-    .correlate(_conversations)
+    .where(guardians.c.chat_id == conversations.c.chat_id)
+    .correlate(conversations)
     .label("linked"),
-).where(_conversations.c.chat_id == bindparam("chat_id"))
-_INSERT_CONVERSATION = insert(_conversations)
+).where(conversations.c.chat_id == bindparam("chat_id"))
+_INSERT_CONVERSATION = insert(conversations)
 _UPDATE_CONVERSATION = (
-    update(_conversations)
-    .where(_conversations.c.chat_id == bindparam("chat_id_"))
+    update(conversations)
+    .where(conversations.c.chat_id == bindparam("chat_id_"))
     .values(
         language=bindparam("language"),
         language_chosen=bindparam("language_chosen"),
@@ -66,9 +61,7 @@ _UPDATE_CONVERSATION = (
         updated_at=bindparam("updated_at"),
     )
 )
-_DELETE_CONVERSATION = delete(_conversations).where(
-    _conversations.c.chat_id == bindparam("chat_id")
-)
+_DELETE_CONVERSATION = delete(conversations).where(conversations.c.chat_id == bindparam("chat_id"))
 
 
 def chat_state(db: Connection, *, chat_id: int) -> ChatState | None:
@@ -107,13 +100,15 @@ def edit_changes(db: Connection, *, chat_id: int, message_id: int, digest: str) 
     the bot last edited that message into that very screen. The edit is then remembered as
     the chat's last."""
     shown = db.execute(
-        select(_shown.c.message_id, _shown.c.digest).where(_shown.c.chat_id == chat_id)
+        select(shown_screens.c.message_id, shown_screens.c.digest).where(
+            shown_screens.c.chat_id == chat_id
+        )
     ).first()
     if shown is not None and tuple(shown) == (message_id, digest):
         return False
     forget_shown(db, chat_id=chat_id)
     db.execute(
-        insert(_shown).values(
+        insert(shown_screens).values(
             chat_id=chat_id, message_id=message_id, digest=digest, shown_at=utcnow()
         )
     )
@@ -122,28 +117,28 @@ def edit_changes(db: Connection, *, chat_id: int, message_id: int, digest: str) 
 
 def forget_shown(db: Connection, *, chat_id: int, message_id: int | None = None) -> None:
     """Forget the chat's last edit (only if it was of `message_id`, when given)."""
-    query = delete(_shown).where(_shown.c.chat_id == chat_id)
+    query = delete(shown_screens).where(shown_screens.c.chat_id == chat_id)
     if message_id is not None:
-        query = query.where(_shown.c.message_id == message_id)
+        query = query.where(shown_screens.c.message_id == message_id)
     db.execute(query)
 
 
 def forget_idle_chats(db: Connection, *, idle_since: datetime) -> int:
     """Delete the state of chats unchanged since `idle_since` that no case links to."""
-    linked = select(_guardians.c.chat_id)
-    db.execute(delete(_shown).where(_shown.c.shown_at < idle_since))
+    linked = select(guardians.c.chat_id)
+    db.execute(delete(shown_screens).where(shown_screens.c.shown_at < idle_since))
     result = db.execute(
-        delete(_conversations).where(
-            _conversations.c.updated_at < idle_since, _conversations.c.chat_id.not_in(linked)
+        delete(conversations).where(
+            conversations.c.updated_at < idle_since, conversations.c.chat_id.not_in(linked)
         )
     )
     return int(result.rowcount or 0)
 
 
-_SELECT_PROCESSED = select(_processed.c.update_id).where(
-    _processed.c.update_id == bindparam("update_id")
+_SELECT_PROCESSED = select(processed_updates.c.update_id).where(
+    processed_updates.c.update_id == bindparam("update_id")
 )
-_INSERT_PROCESSED = insert(_processed)
+_INSERT_PROCESSED = insert(processed_updates)
 
 
 def update_was_processed(db: Connection, *, update_id: int) -> bool:
@@ -157,30 +152,30 @@ def mark_update_processed(db: Connection, *, update_id: int) -> None:
 def prune_processed_updates(db: Connection, *, older_than: timedelta) -> int:
     """Forget update ids older than Telegram would ever redeliver."""
     cutoff = utcnow() - older_than
-    result = db.execute(delete(_processed).where(_processed.c.processed_at < cutoff))
+    result = db.execute(delete(processed_updates).where(processed_updates.c.processed_at < cutoff))
     return int(result.rowcount or 0)
 
 
 def remembered(db: Connection, *, key: str) -> str | None:
-    value = db.execute(select(_settings.c.value).where(_settings.c.key == key)).scalar()
+    value = db.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
     return str(value) if value is not None else None
 
 
 def forget_remembered(db: Connection, *, key: str) -> None:
-    db.execute(delete(_settings).where(_settings.c.key == key))
+    db.execute(delete(settings).where(settings.c.key == key))
 
 
 def remember(db: Connection, *, key: str, value: str) -> None:
     if remembered(db, key=key) is None:
-        db.execute(insert(_settings).values(key=key, value=value))
+        db.execute(insert(settings).values(key=key, value=value))
     else:
-        db.execute(update(_settings).where(_settings.c.key == key).values(value=value))
+        db.execute(update(settings).where(settings.c.key == key).values(value=value))
 
 
 _SELECT_GUARDIANS = (
-    select(_guardians.c.chat_id, _guardians.c.linked_at)
-    .where(_guardians.c.case_id == bindparam("case_id"))
-    .order_by(_guardians.c.linked_at, _guardians.c.chat_id)
+    select(guardians.c.chat_id, guardians.c.linked_at)
+    .where(guardians.c.case_id == bindparam("case_id"))
+    .order_by(guardians.c.linked_at, guardians.c.chat_id)
 )
 
 
@@ -194,3 +189,11 @@ def guardian_links(db: Connection, *, case_id: int) -> list[tuple[int, datetime]
 def guardians_of(db: Connection, *, case_id: int) -> list[int]:
     """The chats linked to a case, in the order they linked."""
     return [chat_id for chat_id, _linked in guardian_links(db, case_id=case_id)]
+
+
+_PING = text("SELECT 1")
+
+
+def ping(db: Connection) -> None:
+    """Ask the store to answer at all (the health check)."""
+    db.execute(_PING)

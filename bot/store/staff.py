@@ -11,24 +11,21 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from bot.store.models import Setting, StaffMember, StaffOnlyNotice, utcnow
-
-_staff = StaffMember.__table__  # type: ignore[attr-defined]
-_notices = StaffOnlyNotice.__table__  # type: ignore[attr-defined]
-_settings = Setting.__table__  # type: ignore[attr-defined]
+from bot.store.models import utcnow
+from bot.store.tables import settings, staff_members, staff_only_notices
 
 #: The setting that says when Telegram was last asked on demand for the administrators.
 ASKED_AT_KEY = "staff_asked_at"
 
-_IS_STAFF = select(_staff.c.user_id).where(_staff.c.user_id == bindparam("user_id"))
-_ADD = insert(_staff)
-_REMOVE = delete(_staff).where(_staff.c.user_id == bindparam("user_id"))
-_NOTICE_GIVEN = select(_notices.c.user_id).where(
-    _notices.c.user_id == bindparam("user_id"),
-    _notices.c.topic_id == bindparam("topic_id"),
-    _notices.c.day == bindparam("day"),
+_IS_STAFF = select(staff_members.c.user_id).where(staff_members.c.user_id == bindparam("user_id"))
+_ADD = insert(staff_members)
+_REMOVE = delete(staff_members).where(staff_members.c.user_id == bindparam("user_id"))
+_NOTICE_GIVEN = select(staff_only_notices.c.user_id).where(
+    staff_only_notices.c.user_id == bindparam("user_id"),
+    staff_only_notices.c.topic_id == bindparam("topic_id"),
+    staff_only_notices.c.day == bindparam("day"),
 )
-_ASKED_AT = select(_settings.c.value).where(_settings.c.key == ASKED_AT_KEY)
+_ASKED_AT = select(settings.c.value).where(settings.c.key == ASKED_AT_KEY)
 
 
 def is_staff(db: Connection, *, user_id: int) -> bool:
@@ -36,7 +33,7 @@ def is_staff(db: Connection, *, user_id: int) -> bool:
 
 
 def staff_ids(db: Connection) -> set[int]:
-    return set(db.execute(select(_staff.c.user_id)).scalars())
+    return set(db.execute(select(staff_members.c.user_id)).scalars())
 
 
 def add_staff(db: Connection, *, user_id: int) -> None:
@@ -64,13 +61,13 @@ def claim_asking(db: Connection, *, now: datetime, every: timedelta) -> bool:
     stamp = now.isoformat()
     last = db.execute(_ASKED_AT).scalar()
     if last is None:
-        db.execute(insert(_settings).values(key=ASKED_AT_KEY, value=stamp))
+        db.execute(insert(settings).values(key=ASKED_AT_KEY, value=stamp))
         return True
     if datetime.fromisoformat(str(last)) > now - every:
         return False
     changed = db.execute(
-        update(_settings)
-        .where(_settings.c.key == ASKED_AT_KEY, _settings.c.value == last)
+        update(settings)
+        .where(settings.c.key == ASKED_AT_KEY, settings.c.value == last)
         .values(value=stamp)
     )
     return bool(changed.rowcount)
@@ -81,11 +78,11 @@ def note_staff_only_notice(db: Connection, *, user_id: int, topic_id: int, day: 
     values = {"user_id": user_id, "topic_id": topic_id, "day": day}
     if db.execute(_NOTICE_GIVEN, values).first() is not None:
         return False
-    db.execute(insert(_notices), values)
+    db.execute(insert(staff_only_notices), values)
     return True
 
 
 def forget_staff_only_notices(db: Connection, *, before: date) -> int:
     """Forget who was told before `before` (the rows only serve the once-a-day rule)."""
-    result = db.execute(delete(_notices).where(_notices.c.day < before))
+    result = db.execute(delete(staff_only_notices).where(staff_only_notices.c.day < before))
     return int(result.rowcount or 0)

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine
 from telegram import Bot, ReactionTypeEmoji, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
@@ -22,14 +22,13 @@ from bot.domain.inbox import (
 )
 from bot.i18n import Translator
 from bot.outbox import chat_lane, enqueue
+from bot.store import cases as store_cases
+from bot.store import relays
 from bot.store.database import unit_of_work
-from bot.store.models import Case, RelayedMessage, utcnow
+from bot.store.models import utcnow
 from bot.store.queries import guardians_of
 
 log = logging.getLogger(__name__)
-
-_cases = Case.__table__  # type: ignore[attr-defined]
-_relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
 
 
 class Inbox:
@@ -176,7 +175,7 @@ class Inbox:
         it); its id is kept at once, so a failure later never makes a second one. An erased
         case has none (None), and gets none again."""
         with unit_of_work(self.engine) as db:
-            case = db.execute(select(_cases).where(_cases.c.id == case_id)).one()
+            case = store_cases.case_by_id(db, case_id=case_id)
         if case.label == "" and case.topic_id is None:
             log.info("case %s is erased: nothing more goes to its topic", case_id)
             return None
@@ -185,11 +184,7 @@ class Inbox:
         name = f"{case.reference} {case.label}"[:128]
         topic = await bot.create_forum_topic(self.staff_chat_id, name)
         with unit_of_work(self.engine) as db:
-            db.execute(
-                update(_cases)
-                .where(_cases.c.id == case_id)
-                .values(topic_id=topic.message_thread_id)
-            )
+            store_cases.set_topic(db, case_id=case_id, topic_id=topic.message_thread_id)
         return topic.message_thread_id
 
 
@@ -203,15 +198,14 @@ def _remember_relay(
     """What a relay leaves to record once sent: the ids of both sides, never the words."""
 
     def record(db: Connection) -> None:
-        db.execute(
-            insert(_relayed).values(
-                case_id=case_id,
-                direction=direction,
-                family_chat_id=family_chat_id,
-                family_message_id=family_message_id,
-                staff_message_id=staff_message_id,
-                created_at=utcnow(),
-            )
+        relays.remember(
+            db,
+            direction=direction,
+            case_id=case_id,
+            family_chat_id=family_chat_id,
+            family_message_id=family_message_id,
+            staff_message_id=staff_message_id,
+            created_at=utcnow(),
         )
 
     return record

@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 import segno
-from sqlalchemy import delete, func, select, update
 from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
@@ -21,15 +20,14 @@ from bot.domain.identity_codes import message_holds_identity_code
 from bot.domain.staff_visits import visit_command
 from bot.i18n import Translator
 from bot.outbox import after_commit, case_lane, enqueue, topic_lane
-from bot.store import queries
+from bot.store import cases as store_cases
+from bot.store import queries, relays
 from bot.store.database import current_unit
-from bot.store.models import Case, RelayedMessage, utcnow
+from bot.store.models import utcnow
 from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 
-_cases = Case.__table__  # type: ignore[attr-defined]
-_relayed = RelayedMessage.__table__  # type: ignore[attr-defined]
 #: Outbox jobs: an answer in a staff topic; /undo's deletions and its answer.
 STAFF_ANSWER = "staff_answer"
 TAKE_BACK = "take_back"
@@ -92,11 +90,7 @@ def _case_command(context: BotContext, message: Message, command: Command, case:
         if ahead:
             _say(context, message, "visit_close_refused", {"count": len(ahead)})
             return
-        db.execute(
-            update(_cases)
-            .where(_cases.c.id == case.id)
-            .values(status="closed", closed_at=utcnow())
-        )
+        store_cases.set_status(db, case_id=case.id, status="closed", closed_at=utcnow())
         for chat_id in queries.guardians_of(db, case_id=case.id):
             inbox.notify_family(db, chat_id, "closed")
         _say(context, message, "closed")
@@ -193,23 +187,9 @@ def _undo(context: BotContext, message: Message, case: Any) -> None:
     target = (
         replied.message_id if replied and replied.message_id != message.message_thread_id else None
     )
-    query = select(_relayed).where(
-        _relayed.c.case_id == case.id,
-        _relayed.c.direction == "out",
-        _relayed.c.created_at > utcnow() - UNDO_WINDOW,
+    copies = relays.take_back(
+        db, case_id=case.id, since=utcnow() - UNDO_WINDOW, staff_message_id=target
     )
-    if target is not None:
-        query = query.where(_relayed.c.staff_message_id == target)
-    else:
-        last = db.execute(
-            select(func.max(_relayed.c.staff_message_id)).where(
-                _relayed.c.case_id == case.id, _relayed.c.direction == "out"
-            )
-        ).scalar()
-        query = query.where(_relayed.c.staff_message_id == last)
-    copies = db.execute(query).all()
-    for copy in copies:
-        db.execute(delete(_relayed).where(_relayed.c.id == copy.id))
     if not copies:
         _say(context, message, "nothing_to_undo", {"count": 0})
         return
@@ -229,11 +209,7 @@ def on_staff_edit(context: BotContext, message: Message) -> None:
     earlier version. An edit that holds an identity code is not followed (the topic is
     told)."""
     db = current_unit()
-    copies = db.execute(
-        select(_relayed.c.family_chat_id, _relayed.c.family_message_id).where(
-            _relayed.c.direction == "out", _relayed.c.staff_message_id == message.message_id
-        )
-    ).all()
+    copies = relays.copies_sent(db, staff_message_id=message.message_id)
     if copies and message_holds_identity_code(message):
         _say(context, message, "staff_edit_held_back")
         return
