@@ -8,8 +8,8 @@ from typing import Any
 
 from transitions.extensions import GraphMachine
 
-from bot.dialogs import advice, menu
-from bot.domain import visits
+from bot.dialogs import advice, menu, menu_pages
+from bot.domain import visit_status
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -38,8 +38,10 @@ def _from(anywhere: Any, transitions: list[dict[str, object]]) -> list[dict[str,
 def menu_diagram() -> str:
     """The menu's states and transitions; entries open from every page are drawn once,
     from the main menu."""
-    transitions = _from(menu.State.MAIN, menu.TRANSITIONS)
-    chart = _chart(menu.State, transitions, menu.State.MAIN, "Main menu", show_conditions=True)
+    transitions = _from(menu_pages.State.MAIN, menu.TRANSITIONS)
+    chart = _chart(
+        menu_pages.State, transitions, menu_pages.State.MAIN, "Main menu", show_conditions=True
+    )
     return (
         "# The main menu dialog\n\n"
         "Generated from `bot/dialogs/menu.py` by `otbot diagram`; do not edit by hand.\n"
@@ -63,10 +65,15 @@ def advice_diagram() -> str:
 
 def visit_diagram() -> str:
     """A visit's statuses: what the scheduler, the family and staff can do to it."""
-    chart = _chart(visits.Status, visits.TRANSITIONS, visits.Status.SCHEDULED, "A visit's status")
+    chart = _chart(
+        visit_status.Status,
+        visit_status.TRANSITIONS,
+        visit_status.Status.SCHEDULED,
+        "A visit's status",
+    )
     return (
         "# A visit's status\n\n"
-        "Generated from `bot/domain/visits.py` by `otbot diagram`; do not edit by hand.\n"
+        "Generated from `bot/domain/visit_status.py` by `otbot diagram`; do not edit by hand.\n"
         "`remind` is the scheduler sending the first reminder; `confirm`, `ask_another_time`\n"
         "and `cancel` are the family's buttons (staff cancel too); `move`, `book_again`,\n"
         "`mark_done` and `mark_no_show` are staff's `/visit` commands.\n\n" + chart

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.domain.office_hours import OfficeHours, QuietHours
-from bot.domain.visits import ReminderPlan
+from bot.domain.reminders import ReminderPlan
 from bot.i18n import Translator
 from bot.runtime.metrics import Metrics
 from bot.store.models import utcnow

@@ -11,7 +11,7 @@ from conftest import RunningBot
 
 from bot.config import Settings
 from bot.dialogs.advice_texts import NOTHING_FOUND
-from bot.dialogs.menu import NOTICES
+from bot.dialogs.menu_pages import NOTICES
 from bot.i18n import Translator
 from bot.standin import BotApiStandIn
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import RunningBot
 
-from bot.dialogs import advice, menu
+from bot.dialogs import advice, menu_pages
 from bot.standin import BotApiStandIn
 
 pytestmark = pytest.mark.usefixtures("running_bot")
@@ -81,7 +81,7 @@ async def test_every_screen_is_reachable_by_buttons(standin: BotApiStandIn, lang
     # Every menu page but the one after erasing, which the walk does not press, and the help,
     # which /help opens; and every advice page.
     advice_pages = [state for state in advice.STATES if advice.owns(state)]
-    assert len(texts) == len(menu.PAGES) - 2 + len(advice_pages)
+    assert len(texts) == len(menu_pages.PAGES) - 2 + len(advice_pages)
     assert len(parent.bot_messages()) == 1
 
 

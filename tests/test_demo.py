@@ -18,7 +18,7 @@ import pytest
 from babel.messages.pofile import write_po
 
 from bot.demo import run_demo
-from bot.dialogs.menu import NOTICES
+from bot.dialogs.menu_pages import NOTICES
 from bot.i18n import BABEL_LOCALES, LOCALES_DIR, catalog_path, load_translators, read_catalog
 from bot.runtime import runner
 

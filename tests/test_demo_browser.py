@@ -25,7 +25,7 @@ from test_demo import free_port
 from test_preview_browser import ARTEFACTS, CHROMIUM
 
 from bot.dialogs.advice_texts import SAFETY_NET, TOPICS
-from bot.domain.visits import VISIT_NOTICES
+from bot.domain.visit_words import VISIT_NOTICES
 from bot.i18n import Translator
 
 if not os.environ.get("CI"):

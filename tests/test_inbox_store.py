@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 
 from bot.domain.cases import open_case
 from bot.domain.erasure import erase_closed_cases
-from bot.domain.visits import ReminderPlan, book
+from bot.domain.reminders import ReminderPlan
+from bot.domain.visits import book
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case, Guardian, OutboxJob, RelayedMessage, Reminder, Visit, utcnow
 

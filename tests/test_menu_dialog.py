@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.dialogs import menu
+from bot.dialogs import menu, menu_pages
 from bot.dialogs.base import Command, DialogContext, Press, Reply, Unsupported
-from bot.dialogs.menu import State
+from bot.dialogs.menu_pages import State
 from bot.i18n import LANGUAGES
 
 Context = Callable[[str], DialogContext]
@@ -41,7 +41,7 @@ def test_start_shows_the_welcome_with_every_entry(dialog_context: Context) -> No
     ]
 
 
-@pytest.mark.parametrize("state", [s.value for s in menu.PAGES if s is not State.MAIN])
+@pytest.mark.parametrize("state", [s.value for s in menu_pages.PAGES if s is not State.MAIN])
 def test_every_page_has_a_way_back(state: str, dialog_context: Context) -> None:
     screen = menu.render(State(state), dialog_context("en"))
     labels = [button.label for row in screen.rows for button in row]
@@ -145,7 +145,7 @@ def test_an_unknown_stored_state_starts_from_the_menu(dialog_context: Context) -
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("state", list(menu.PAGES))
+@pytest.mark.parametrize("state", list(menu_pages.PAGES))
 def test_every_page_exists_in_every_language(
     state: State, language: str, dialog_context: Context
 ) -> None:

@@ -11,7 +11,8 @@ from sqlalchemy import delete, insert, select
 
 from bot.config import load_settings
 from bot.domain.cases import open_case
-from bot.domain.visits import ReminderPlan, VisitRow, book, move
+from bot.domain.reminders import ReminderPlan
+from bot.domain.visits import VisitRow, book, move
 from bot.i18n import load_translators
 from bot.outbox import Later
 from bot.services import Services

@@ -13,8 +13,10 @@ from bot.config import parse_lead_hours
 from bot.dialogs import visits as cards
 from bot.dialogs.base import DialogContext
 from bot.domain.office_hours import QuietHours
+from bot.domain.reminders import ReminderPlan
 from bot.domain.visit_input import CsvError, parse_booking, parse_date, parse_time, read_csv
-from bot.domain.visits import BookingError, ReminderPlan, Status, next_status
+from bot.domain.visit_status import Status, next_status
+from bot.domain.visits import BookingError
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 QUIET = QuietHours.parse("21:00-08:00", HELSINKI)

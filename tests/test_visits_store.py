@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
-from bot.domain.visits import ClaimConflict, claim_due_reminders
+from bot.domain.reminders import ClaimConflict, claim_due_reminders
 from bot.store.database import make_engine, migrate, unit_of_work
 from bot.store.models import Case, Guardian, OutboxJob, Reminder, Visit
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import dialogs
-from bot.dialogs import advice, menu
+from bot.dialogs import advice, menu_pages
 from bot.dialogs.advice_texts import URGENT_ANSWER
 from bot.dialogs.base import DialogContext, Reply, Text
 
@@ -75,7 +75,7 @@ class Score:
 
 def small_talk_openings(context: DialogContext) -> dict[str, str]:
     """How the short answers to greetings and thanks begin, by kind."""
-    return {kind: context.translate(text) for kind, text in menu.SMALL_TALK_ANSWERS.items()}
+    return {kind: context.translate(text) for kind, text in menu_pages.SMALL_TALK_ANSWERS.items()}
 
 
 def score(data: dict[str, dict[str, list]], context: DialogContext) -> Score:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.dialogs import advice, menu
+from bot.dialogs import advice, menu, menu_pages
 from bot.dialogs.base import DialogContext, Event, Press, Reply, Screen, Text
 
 
@@ -26,7 +26,7 @@ def step(stored_state: str, event: Event, context: DialogContext) -> Reply:
             reply = menu.press(data, context) or _outdated(stored_state, context)
         case _:
             reply = menu.step(stored_state, event, context)
-    if not reply.screens and reply.state != menu.State.MY_VISITS.value:
+    if not reply.screens and reply.state != menu_pages.State.MY_VISITS.value:
         reply = replace(reply, screens=(render(reply.state, context),))
     return reply
 
@@ -36,11 +36,13 @@ def render(state: str, context: DialogContext) -> Screen:
     if advice.owns(state) and state in advice.STATES:
         return advice.render(state, context)
     shown = menu.known_state(state)
-    return menu.render(menu.State.MAIN if shown is menu.State.MY_VISITS else shown, context)
+    return menu.render(
+        menu_pages.State.MAIN if shown is menu_pages.State.MY_VISITS else shown, context
+    )
 
 
 def _outdated(stored_state: str, context: DialogContext) -> Reply:
     if advice.owns(stored_state) and stored_state in advice.STATES:
-        notice = context.translate(menu.NOTICES["outdated"])
+        notice = context.translate(menu_pages.NOTICES["outdated"])
         return Reply(stored_state, (advice.render(stored_state, context),), notice=notice)
     return menu.outdated(stored_state, context)

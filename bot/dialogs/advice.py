@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from transitions import Machine
 
 from bot import machines
-from bot.dialogs import menu
+from bot.dialogs import menu, menu_pages
 from bot.dialogs.advice_texts import (
     ADVICE_INTRO,
     EXHAUSTED,
@@ -142,7 +142,7 @@ class Reading:
 
     urgent: bool
     exhausted: bool
-    #: Topics and pages (`menu.TYPED_PAGES`) that match, best first, with their scores.
+    #: Topics and pages (`menu_pages.TYPED_PAGES`) that match, best first, with their scores.
     ranked: tuple[tuple[str, float], ...]
     #: The question of the best topic that matches best, if any does.
     question: Question | None
@@ -244,7 +244,7 @@ def _vocabulary(context: DialogContext) -> _Vocabulary:
         return cached
     texts = [sign.keywords for sign in URGENT_SIGNS] + [EXHAUSTED.keywords]
     texts += [t.keywords for t in TOPICS] + [q.keywords for t in TOPICS for q in t.questions]
-    texts += list(menu.TYPED_PAGES.values()) + list(menu.SMALL_TALK.values())
+    texts += list(menu_pages.TYPED_PAGES.values()) + list(menu_pages.SMALL_TALK.values())
     keyword_words: dict[str, set[str]] = defaultdict(set)
     for language in LANGUAGES:
         for message in texts:
@@ -268,10 +268,12 @@ def _vocabulary(context: DialogContext) -> _Vocabulary:
         for question in topic.questions:
             keywords |= questions[question.key]
         lists[topic.key] = (own, keywords)
-    for state, keyword_text in menu.TYPED_PAGES.items():
+    for state, keyword_text in menu_pages.TYPED_PAGES.items():
         page = compiled(keyword_text)
         lists[state.value] = (page, page)
-    small_talk = {kind: compiled(keyword_text) for kind, keyword_text in menu.SMALL_TALK.items()}
+    small_talk = {
+        kind: compiled(keyword_text) for kind, keyword_text in menu_pages.SMALL_TALK.items()
+    }
     exhausted = compiled(EXHAUSTED.keywords)
     every = [keywords for _own, keywords in lists.values()]
     index = StemIndex([urgent, exhausted, *every, *small_talk.values()], forms)

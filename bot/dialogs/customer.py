@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogs import menu
+from bot.dialogs import menu, menu_pages
 from bot.dialogs.base import DialogContext, Reply, Screen
 from bot.i18n import N_
 
@@ -39,7 +39,9 @@ def link_reply(outcome: str, context: DialogContext) -> Reply:
     """The answer to a linking try; a wrong code can be typed again at once."""
     _ = context.translate
     if outcome == "wrong":
-        page = menu.render(menu.State.CUSTOMER_CODE, context)
-        return Reply(menu.State.CUSTOMER_CODE.value, (Screen(_(OUTCOMES[outcome]), page.rows),))
-    main = menu.render(menu.State.MAIN, context)
-    return Reply(menu.State.MAIN.value, (Screen(_(OUTCOMES[outcome]), main.rows),))
+        page = menu.render(menu_pages.State.CUSTOMER_CODE, context)
+        return Reply(
+            menu_pages.State.CUSTOMER_CODE.value, (Screen(_(OUTCOMES[outcome]), page.rows),)
+        )
+    main = menu.render(menu_pages.State.MAIN, context)
+    return Reply(menu_pages.State.MAIN.value, (Screen(_(OUTCOMES[outcome]), main.rows),))

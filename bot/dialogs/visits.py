@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.dialogs.base import MAIN_MENU, Button, DialogContext, Screen
-from bot.domain.visits import Status, next_status
+from bot.domain.visit_status import Status, next_status
 from bot.i18n import N_
 
 PREFIX = "visit"

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from bot.domain.visits import VISIT_NOTICES
+from bot.domain.visit_words import VISIT_NOTICES
 from bot.i18n import N_
 from bot.outbox import STAFF_GENERAL, case_lane, chat_lane, enqueue
 from bot.store import cases as store_cases

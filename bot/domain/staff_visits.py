@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.domain import visits
+from bot.domain import visit_status, visit_words, visits
 from bot.domain.cases import CaseError, find_case
 from bot.domain.visit_input import Booking, comes_twice, parse_booking, parse_when
-from bot.domain.visits import VISIT_NOTICES, Booked, BookingError, VisitRow
+from bot.domain.visit_words import VISIT_NOTICES
+from bot.domain.visits import Booked, BookingError, VisitRow
 from bot.i18n import N_
 from bot.outbox import case_lane, enqueue
 from bot.services import Services
@@ -89,7 +90,7 @@ def _act(services: Services, case: Any, action: str, rest: str) -> Answer:
     if new is None:
         raise BookingError(N_("that visit is no longer active"))
     _ = services.staff_translator
-    status = _(visits.STATUS_NAMES[new])
+    status = _(visit_words.STATUS_NAMES[new])
     return "visit_marked", {"number": number, **_describe(services, visit), "status": status}
 
 
@@ -101,7 +102,7 @@ def _list(services: Services, case: Any) -> Answer:
     lines = []
     for number, visit in enumerate(listed, 1):
         described = _describe(services, visit)
-        status = _(visits.STATUS_NAMES[visits.Status(visit.status)])
+        status = _(visit_words.STATUS_NAMES[visit_status.Status(visit.status)])
         note = f" · {visit.note}" if visit.note else ""
         lines.append(f"{number}. {described['when']} · {described['place']} · {status}{note}")
     return "visit_list", {"reference": case.reference, "visits": "\n".join(lines)}
@@ -113,7 +114,7 @@ def _describe(services: Services, visit: VisitRow) -> dict[str, Any]:
     when = _.moment(visit.starts_at.astimezone(zone))
     if comes_twice(visit.starts_at, zone):
         when = _(TWICE, when=when)
-    return {"when": when, "place": _(visits.PLACE_NAMES[visit.place])}
+    return {"when": when, "place": _(visit_words.PLACE_NAMES[visit.place])}
 
 
 def book_outside(services: Services, db: Any, reference: str, booking: Booking) -> Booked:

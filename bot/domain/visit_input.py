@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.domain.identity_codes import holds_identity_code
-from bot.domain.visits import PLACE_WORDS, BookingError
+from bot.domain.visit_words import PLACE_WORDS
+from bot.domain.visits import BookingError
 from bot.i18n import N_
 
 NOTE_LENGTH = 200

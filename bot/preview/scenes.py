@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from babel.messages.catalog import Catalog
 
 from bot import dialogs
-from bot.dialogs import advice, customer, menu
+from bot.dialogs import advice, customer, menu, menu_pages
 from bot.dialogs import visits as cards
 from bot.dialogs.advice_texts import (
     EXHAUSTED,
@@ -38,8 +38,7 @@ from bot.dialogs.base import (
     Screen,
     Unsupported,
 )
-from bot.domain import inbox
-from bot.domain import visits as visit_rules
+from bot.domain import inbox, visit_status, visit_words
 from bot.domain.cases import CASE_STATUS_NAMES
 from bot.domain.staff_visits import TWICE
 from bot.i18n import Translator
@@ -72,8 +71,8 @@ STAFF_VALUES = {
 CASE_FILE = "bot/domain/cases.py"
 #: Modules whose texts are reasons a staff command was refused (`BookingError`).
 REASON_FILES = ("bot/domain/visit_input.py", "bot/domain/staff_visits.py", "bot/domain/visits.py")
-#: The group-setup message is written inline in the handlers.
-SETUP_FILE = "bot/telegram/handlers.py"
+#: The group-setup message is written inline where the bot leaves a group.
+SETUP_FILE = "bot/telegram/groups.py"
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def _link_outcome(outcome: str) -> Callable[[DialogContext], list[Shown]]:
 def _booked_at(place_name: str) -> Callable[[DialogContext], list[Shown]]:
     def show(context: DialogContext) -> list[Shown]:
         _ = context.translate
-        notice = visit_rules.VISIT_NOTICES["visit_booked"]
+        notice = visit_words.VISIT_NOTICES["visit_booked"]
         return [Shown(_(notice, when=_.moment(VISIT_AT), place=_(place_name)))]
 
     return show
@@ -189,7 +188,7 @@ def _menu_scenes() -> list[Scene]:
     ]
     about = "About occupational therapy"
     scenes.append(Scene("about", about, "About occupational therapy", _page("about")))
-    for state in menu.ABOUT_PAGES:
+    for state in menu_pages.ABOUT_PAGES:
         title = f"About: {state.value.split('.')[1]}"
         scenes.append(Scene(state.value, about, title, _page(state.value)))
     return scenes
@@ -276,9 +275,9 @@ def _customer_scenes() -> list[Scene]:
 
 def _visit_scenes() -> list[Scene]:
     section = "Visits"
-    scheduled, confirmed = visit_rules.Status.SCHEDULED.value, visit_rules.Status.CONFIRMED.value
-    reminded = visit_rules.Status.REMINDED.value
-    rescheduled = visit_rules.Status.RESCHEDULE.value
+    scheduled, confirmed = visit_status.Status.SCHEDULED.value, visit_status.Status.CONFIRMED.value
+    reminded = visit_status.Status.REMINDED.value
+    rescheduled = visit_status.Status.RESCHEDULE.value
 
     def card(
         status: str,
@@ -485,9 +484,9 @@ def staff_values(message: str, _: Translator) -> dict[str, str]:
         elif name == "expires":
             values[name] = _.moment(datetime(2026, 12, 12, 15, 0, tzinfo=ZONE))
         elif name == "place":
-            values[name] = _(visit_rules.PLACE_NAMES["clinic"])
+            values[name] = _(visit_words.PLACE_NAMES["clinic"])
         elif name == "usage":
-            values[name] = _(visit_rules.VISIT_NOTICES["visit_usage"])
+            values[name] = _(visit_words.VISIT_NOTICES["visit_usage"])
         elif name == "visits":
             values[name] = _visit_lines(_)
         elif name == "status":
@@ -497,9 +496,9 @@ def staff_values(message: str, _: Translator) -> dict[str, str]:
 
 def _visit_lines(_: Translator) -> str:
     lines = []
-    for number, status in enumerate(visit_rules.Status, 1):
-        place = _(visit_rules.PLACE_NAMES[visit_rules.PLACES[number % 3]])
-        name = _(visit_rules.STATUS_NAMES[status])
+    for number, status in enumerate(visit_status.Status, 1):
+        place = _(visit_words.PLACE_NAMES[visit_words.PLACES[number % 3]])
+        name = _(visit_words.STATUS_NAMES[status])
         lines.append(f"{number}. {_.moment(VISIT_AT)} · {place} · {name}")
     return "\n".join(lines)
 
@@ -551,13 +550,13 @@ def _staff_scenes(template: Catalog) -> list[Scene]:
             staff=True,
         )
     )
-    for status, name in visit_rules.STATUS_NAMES.items():
+    for status, name in visit_words.STATUS_NAMES.items():
 
         def marked(context: DialogContext, n: str = name) -> list[Shown]:
             _ = context.translate
-            values = staff_values(visit_rules.VISIT_NOTICES["visit_marked"], _)
+            values = staff_values(visit_words.VISIT_NOTICES["visit_marked"], _)
             values["status"] = _(n)
-            return [Shown(_(visit_rules.VISIT_NOTICES["visit_marked"], **values))]
+            return [Shown(_(visit_words.VISIT_NOTICES["visit_marked"], **values))]
 
         scenes.append(
             Scene(
@@ -568,7 +567,7 @@ def _staff_scenes(template: Catalog) -> list[Scene]:
                 staff=True,
             )
         )
-    for place, name in visit_rules.PLACE_NAMES.items():
+    for place, name in visit_words.PLACE_NAMES.items():
         scenes.append(
             Scene(
                 f"staff.place.{place}",
@@ -578,16 +577,16 @@ def _staff_scenes(template: Catalog) -> list[Scene]:
                 staff=True,
             )
         )
-    known = {*visit_rules.VISIT_NOTICES.values(), *visit_rules.STATUS_NAMES.values()}
-    known |= {*visit_rules.PLACE_NAMES.values(), TWICE}
+    known = {*visit_words.VISIT_NOTICES.values(), *visit_words.STATUS_NAMES.values()}
+    known |= {*visit_words.PLACE_NAMES.values(), TWICE}
     scenes += _case_scenes(template, section)
     for number, reason in enumerate(texts_written_in(template, REASON_FILES, known), 1):
 
         def refused(context: DialogContext, r: str = reason) -> list[Shown]:
             _ = context.translate
-            notice = visit_rules.VISIT_NOTICES["visit_refused"]
+            notice = visit_words.VISIT_NOTICES["visit_refused"]
             return [
-                Shown(_(notice, reason=_(r), usage=_(visit_rules.VISIT_NOTICES["visit_usage"])))
+                Shown(_(notice, reason=_(r), usage=_(visit_words.VISIT_NOTICES["visit_usage"])))
             ]
 
         scenes.append(
@@ -624,9 +623,9 @@ def _case_scenes(template: Catalog, section: str) -> list[Scene]:
 
     def twice(context: DialogContext) -> list[Shown]:
         _ = context.translate
-        notice = visit_rules.VISIT_NOTICES["visit_booked"]
+        notice = visit_words.VISIT_NOTICES["visit_booked"]
         when = _(TWICE, when=_.moment(datetime(2027, 10, 31, 3, 30, tzinfo=ZONE)))
-        return [Shown(_(notice, when=when, place=_(visit_rules.PLACE_NAMES["home"])))]
+        return [Shown(_(notice, when=when, place=_(visit_words.PLACE_NAMES["home"])))]
 
     scenes = [
         Scene("staff.status.closed", section, "/status of a closed case", closed, staff=True),
@@ -679,8 +678,8 @@ def not_screens() -> dict[str, str]:
         lists[topic.keywords] = f"keywords: topic {topic.key}"
         for question in topic.questions:
             lists[question.keywords] = f"keywords: {topic.key}, {question.key}"
-    for state, text in menu.TYPED_PAGES.items():
+    for state, text in menu_pages.TYPED_PAGES.items():
         lists[text] = f"keywords: page {state.value}"
-    for kind, text in menu.SMALL_TALK.items():
+    for kind, text in menu_pages.SMALL_TALK.items():
         lists[text] = f"keywords: {kind}"
     return lists

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from bot.domain.office_hours import QuietHours
-from bot.domain.visits import ClaimConflict, claim_due_reminders
+from bot.domain.reminders import ClaimConflict, claim_due_reminders
 from bot.runtime.metrics import Metrics
 from bot.store.database import unit_of_work
 

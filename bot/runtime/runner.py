@@ -7,7 +7,6 @@ import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -15,14 +14,14 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from bot.config import Settings, SettingsError
 from bot.dialogs import advice
 from bot.domain.cases import check_secret_setting, load_secret
-from bot.domain.erasure import DELETE_TOPIC, erase_closed_cases, erase_idle_chats
+from bot.domain.erasure import erase_closed_cases, erase_idle_chats
 from bot.domain.linking import forget_old_tries
-from bot.i18n import LANGUAGES, Translator, load_translators
-from bot.outbox import Sender
+from bot.i18n import LANGUAGES, load_translators
 from bot.runtime.health import Health, Listener
 from bot.runtime.intake import Intake, Poller
 from bot.runtime.limits import Limits
 from bot.runtime.reminders import Reminders
+from bot.runtime.senders import build_outbox, count_call
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook
 from bot.services import Services
@@ -31,14 +30,8 @@ from bot.store.database import open_store, unit_of_work
 from bot.store.models import utcnow
 from bot.telegram.app import ALLOWED_UPDATES, BotApplication, build_application
 from bot.telegram.context import dialog_context
-from bot.telegram.family_visits import VisitCards
-from bot.telegram.handlers import LEAVE, send_leave
-from bot.telegram.inbox import Inbox
 from bot.telegram.profile import publish_profile
-from bot.telegram.screens import SCREEN, send_screen
-from bot.telegram.staff import StaffSenders
-from bot.telegram.staff_access import StaffAccessSenders, StaffList, forget_old_notices
-from bot.telegram.topics import TopicDeleter
+from bot.telegram.staff_access import StaffList, forget_old_notices
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +63,8 @@ async def serve(
     )
     application = build_application(services)
     if isinstance(application.bot.rate_limiter, Limits):
-        application.bot.rate_limiter.observe = _count_call(services)
-    outbox = _outbox(services, application, retry_base)
+        application.bot.rate_limiter.observe = count_call(services)
+    outbox = build_outbox(services, application, retry_base)
     initialized = False
     sending: asyncio.Task[None] | None = None
     try:
@@ -235,67 +228,6 @@ async def _initialize(application: BotApplication, stop: asyncio.Event, retry_ba
         except TimeoutError:
             delay = min(delay * 2, 60.0)
     return False
-
-
-def _outbox(services: Services, application: BotApplication, retry_base: float) -> Outbox:
-    """The outbox and its senders: screens, visit messages and staff answers always; the
-    inbox's with a staff group."""
-    staff_chat_id = services.settings.staff_chat_id
-    senders: dict[str, Sender] = {
-        SCREEN: send_screen,
-        LEAVE: send_leave,
-        **VisitCards(services).senders(),
-        **StaffSenders(services.staff_translator).senders(),
-    }
-    on_uncertain: Callable[[Connection, str, dict[str, Any]], None] = _nothing_uncertain
-
-    def family_language(chat_id: int) -> Translator:
-        with unit_of_work(services.engine) as db:
-            state = queries.chat_state(db, chat_id=chat_id)
-        return services.translators[state.language if state else "fi"]
-
-    if staff_chat_id is None:
-        senders["notify_staff"] = _no_staff_group
-        senders[DELETE_TOPIC] = _no_staff_group
-    else:
-        inbox = Inbox(
-            staff_chat_id=staff_chat_id,
-            engine=services.engine,
-            staff=services.staff_translator,
-            family_language=family_language,
-        )
-        senders.update(inbox.senders())
-        senders.update(StaffAccessSenders(staff_chat_id, services.staff_translator).senders())
-        senders.update(TopicDeleter(staff_chat_id).senders())
-        on_uncertain = inbox.on_uncertain
-    return Outbox(
-        application.bot,
-        services.engine,
-        senders,
-        on_uncertain=on_uncertain,
-        retry_base=retry_base,
-        only_process=services.engine.dialect.name == "sqlite",
-        metrics=services.metrics,
-    )
-
-
-def _count_call(services: Services) -> Callable[[str, str], None]:
-    metrics = services.metrics
-
-    def count(method: str, outcome: str) -> None:
-        metrics.api_calls.labels(method, outcome).inc()
-        if outcome == "retry_after":
-            metrics.retry_after.inc()
-
-    return count
-
-
-def _nothing_uncertain(db: Connection, kind: str, payload: dict[str, Any]) -> None:
-    """A visit message that may not have arrived: the family still has "My visits"."""
-
-
-async def _no_staff_group(bot: object, job: dict[str, Any]) -> None:
-    log.info("no staff group is set: a %s job was dropped", job.get("notice", "staff group"))
 
 
 def _bot_username(services: Services, asked: str | None) -> str | None:

@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.runtime.intake import note_failure
 from bot.runtime.limits import Limits
 from bot.services import Services
-from bot.telegram import handlers, staff_access
+from bot.telegram import groups, handlers, staff_access
 from bot.telegram.context import BotContext, attach
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,9 @@ def build_application(services: Services) -> BotApplication:
 
     application.add_handlers(
         [
-            ChatMemberHandler(handlers.on_bot_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
+            ChatMemberHandler(groups.on_bot_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(
-                other_groups | filters.ChatType.CHANNEL, handlers.on_foreign_group_message
+                other_groups | filters.ChatType.CHANNEL, groups.on_foreign_group_message
             ),
         ],
         group=GUARDS,

@@ -18,7 +18,7 @@ from telegram.error import Forbidden
 
 from bot.dialogs import visits as cards
 from bot.dialogs.base import DialogContext, Screen
-from bot.domain import inbox, visits
+from bot.domain import inbox, visit_status, visits
 from bot.i18n import language_for
 from bot.outbox import Later
 from bot.services import Services
@@ -181,7 +181,7 @@ def on_visit_button(context: BotContext, query: CallbackQuery, chat_id: int) -> 
 
 
 def _current(view: cards.VisitView, dialog: DialogContext) -> Screen:
-    if view.status == visits.Status.CANCELLED.value:
+    if view.status == visit_status.Status.CANCELLED.value:
         return cards.cancelled(view, dialog, by_family=False)
     return cards.card(view, dialog)
 

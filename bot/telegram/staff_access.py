@@ -29,7 +29,7 @@ from bot.store import staff as store
 from bot.store.database import current_unit, unit_of_work
 from bot.store.models import utcnow
 from bot.telegram.context import BotContext
-from bot.telegram.staff import STAFF_ANSWER
+from bot.telegram.staff_answers import STAFF_ANSWER
 
 log = logging.getLogger(__name__)
 
