@@ -16,7 +16,7 @@ from bot.dialogs.base import Button
 from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path, read_catalog
 from bot.preview import build, limits
 from bot.preview.gallery import Gallery, page
-from bot.preview.scenes import Shown
+from bot.preview.scene_kit import Shown
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,8 @@ from bot.i18n import (
     read_catalog,
 )
 from bot.preview import limits
-from bot.preview.scenes import STAFF_VALUES, VALUES, Scene, Shown, all_scenes, not_screens
+from bot.preview.scene_kit import STAFF_VALUES, VALUES, Scene, Shown
+from bot.preview.scenes import all_scenes, not_screens
 
 #: What each kind of text may hold, and Telegram's name for it.
 KIND_LIMITS = {
