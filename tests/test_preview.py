@@ -15,7 +15,8 @@ from bot.cli import app
 from bot.dialogs.base import Button
 from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path, read_catalog
 from bot.preview import build, limits
-from bot.preview.gallery import Gallery, page
+from bot.preview.gallery import Gallery
+from bot.preview.pages import page
 from bot.preview.scene_kit import Shown
 
 
