@@ -11,7 +11,7 @@ import understanding
 
 from bot import dialogs
 from bot.catalogs import extract
-from bot.dialogs import advice
+from bot.dialogs import advice_reading
 from bot.dialogs.advice_texts import SAFETY_NET, TOPICS, URGENT_ANSWER
 from bot.dialogs.base import DialogContext, Press, Reply, Text
 from bot.i18n import LANGUAGES
@@ -59,7 +59,7 @@ def test_every_topic_and_question_is_reachable_by_buttons(
 
 
 def topic_of(text: str, context: DialogContext) -> str | None:
-    topic = advice.read(text, context).clear_topic
+    topic = advice_reading.read(text, context).clear_topic
     return topic.key if topic else None
 
 
@@ -95,7 +95,7 @@ def test_an_exhausted_parent_gets_coping_advice_and_numbers(
     context = dialog_context(language)
     for text in PHRASINGS["coping"][language]:
         reply = dialogs.step("main", Text(text), context)
-        assert advice.read(text, context).exhausted, text
+        assert advice_reading.read(text, context).exhausted, text
         assert reply.state == "advice.crying.exhausted", text
         assert any("112" in screen.text for screen in reply.screens)
 
@@ -106,7 +106,7 @@ def test_ordinary_worries_are_not_treated_as_urgent(
 ) -> None:
     context = dialog_context(language)
     for text in PHRASINGS["ordinary"][language]:
-        reading = advice.read(text, context)
+        reading = advice_reading.read(text, context)
         assert not reading.urgent, text
         assert not reading.exhausted, text
 
@@ -143,4 +143,4 @@ def test_every_answer_names_its_source_for_reviewers() -> None:
     ],
 )
 def test_words_near_an_urgent_sign_raise_no_alarm(text: str, dialog_context: Context) -> None:
-    assert not advice.read(text, dialog_context("en")).urgent
+    assert not advice_reading.read(text, dialog_context("en")).urgent

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.config import Settings, SettingsError
-from bot.dialogs import advice
+from bot.dialogs import advice_reading
 from bot.domain.cases import check_secret_setting, load_secret
 from bot.domain.erasure import erase_closed_cases, erase_idle_chats
 from bot.domain.linking import forget_old_tries
@@ -207,7 +207,7 @@ def _listener(
 def _prepare_dialogs(services: Services) -> None:
     for language in LANGUAGES:
         for linked in (False, True):
-            advice.prepare(dialog_context(services, language, linked=linked))
+            advice_reading.prepare(dialog_context(services, language, linked=linked))
 
 
 async def _initialize(application: BotApplication, stop: asyncio.Event, retry_base: float) -> bool:
