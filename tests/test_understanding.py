@@ -13,7 +13,7 @@ from bot import dialogs
 from bot.dialogs import advice, advice_reading
 from bot.dialogs.advice_texts import URGENT_ANSWER
 from bot.dialogs.base import DialogContext, Text
-from bot.domain import matching
+from bot.domain import base_forms
 from bot.i18n import LANGUAGES
 
 Context = Callable[[str], DialogContext]
@@ -158,16 +158,16 @@ def test_without_simplemma_the_bot_matches_by_stems_and_says_so(
     def missing(language: str) -> None:
         raise ImportError("No module named 'simplemma'")
 
-    monkeypatch.setattr(matching, "_records", missing)
-    forms = matching.BaseForms({"fi": {"käsi-ei-välimuistissa"}})
+    monkeypatch.setattr(base_forms, "_records", missing)
+    forms = base_forms.BaseForms({"fi": {"käsi-ei-välimuistissa"}})
     assert forms.whole("kädet") == set()
-    assert "simplemma" in (matching.base_forms_missing or "")
+    assert "simplemma" in (base_forms.base_forms_missing or "")
     assert "matching by stems only" in caplog.text
-    monkeypatch.setattr(matching, "base_forms_missing", None)
+    monkeypatch.setattr(base_forms, "base_forms_missing", None)
 
 
 def test_base_forms_and_compound_parts_find_keywords() -> None:
-    forms = matching.BaseForms({"fi": {"käsi", "pesu"}, "sv": {"sömn"}})
+    forms = base_forms.BaseForms({"fi": {"käsi", "pesu"}, "sv": {"sömn"}})
     assert forms.whole("kädet") == {"=kasi"}
     assert "=pesu" in forms.parts("hiustenpesussa")
     assert "=somn" in forms.parts("dagsömnen")

@@ -16,7 +16,9 @@ from bot.dialogs.advice_texts import (
     Topic,
 )
 from bot.dialogs.base import DialogContext
-from bot.domain.matching import BaseForms, Keywords, StemIndex, Weigher, parse, words
+from bot.domain.base_forms import BaseForms
+from bot.domain.matching import Keywords, StemIndex, Weigher, parse
+from bot.domain.words import words
 from bot.i18n import LANGUAGES
 
 #: The advice topics by key.
