@@ -45,7 +45,9 @@ QUESTIONS = [
 def bot_command(
     name: str, api_url: str, workdir: Path, send_rate: float
 ) -> tuple[list[str], dict[str, str]]:
+    # OTBOT_ settings of the caller's environment are dropped, except BENCH_OTBOT_X=v (as OTBOT_X).
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTBOT_")}
+    env.update({k[6:]: v for k, v in os.environ.items() if k.startswith("BENCH_OTBOT_")})
     if name == "ptb-seq":
         return [sys.executable, str(ROOT / "bench" / "page_bot.py"), api_url, TOKEN], env
     if name == "ptb-conc":

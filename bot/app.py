@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot import handlers, staff_access
+from bot.runtime.http import AiohttpRequest
 from bot.runtime.intake import note_failure
 from bot.runtime.limits import Limits
 from bot.services import BotContext, Services, attach
@@ -51,6 +52,8 @@ def build_application(services: Services) -> BotApplication:
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .updater(None)
+        .request(AiohttpRequest(connections=settings.concurrency))
+        .get_updates_request(AiohttpRequest(connections=1))
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(
             Limits(
