@@ -34,6 +34,7 @@ from common import (
     ROOT,
     SECRET,
     TOKEN,
+    busiest_second,
     database_url,
     describe_machine,
     otbot_command,
@@ -43,6 +44,7 @@ from common import (
 )
 
 from bot.standin import BotApiStandIn, SimGroup, SimUser
+from bot.standin.botapi import Call
 
 sys.path.insert(0, str(ROOT / "tests"))
 from support.inbox import ok_copies, open_cases, out_of_order_in
@@ -56,6 +58,8 @@ class Side:
     p50: float
     p99: float
     out_of_order: int
+    #: The most messages (copies and the bot's own) sent in one second meanwhile.
+    busiest: int = 0
 
 
 def measure(
@@ -63,7 +67,7 @@ def measure(
 ) -> Side:
     """`sent`: (chat the message was written in, its id) -> its update id."""
     copies = list(ok_copies(standin))[copies_from:]
-    arrived = {}
+    arrived: dict[tuple[int, int], float] = {}
     for copy, call in zip(copies, ok_calls(standin)[copies_from:], strict=True):
         arrived.setdefault((copy["from_chat_id"], copy["message_id"]), call.at)
     waits = [arrived[message] - standin.offered_at[update] for message, update in sent.items()]
@@ -77,7 +81,7 @@ def measure(
     )
 
 
-def ok_calls(standin: BotApiStandIn) -> list:  # type: ignore[type-arg]
+def ok_calls(standin: BotApiStandIn) -> list[Call]:
     return [call for call in standin.calls_to("copyMessage") if call.ok]
 
 
@@ -143,7 +147,7 @@ async def exchange(
 ) -> tuple[Side, Side]:
     """`each_side` messages from the families (in turn), then as many replies from staff
     (topic by topic in turn): each side all at once, and waited for."""
-    before = len(ok_calls(standin))
+    before, calls = len(ok_calls(standin)), len(standin.calls)
     sent: dict[tuple[int, int], int] = {}
     for number in range(each_side):
         parent = parents[number % len(parents)]
@@ -151,15 +155,24 @@ async def exchange(
         sent[parent.chat_id, message["message_id"]] = standin.last_update_id
     await standin.wait_for(copied(standin, sent), timeout=300)
     families = measure(standin, sent, "message_thread_id", before)
+    families.busiest = most_in_one_second(standin, calls)
 
-    before = len(ok_calls(standin))
+    before, calls = len(ok_calls(standin)), len(standin.calls)
     sent = {}
     for number in range(each_side):
         topic = topics[number % len(topics)]
         message = group.send_text(therapist, f"Vastaus {number}", thread_id=topic)
         sent[group.id, message["message_id"]] = standin.last_update_id
     await standin.wait_for(copied(standin, sent), timeout=300)
-    return families, measure(standin, sent, "chat_id", before)
+    staff = measure(standin, sent, "chat_id", before)
+    staff.busiest = most_in_one_second(standin, calls)
+    return families, staff
+
+
+def most_in_one_second(standin: BotApiStandIn, since: int) -> int:
+    """The most messages sent in one second among the calls after the first `since`."""
+    sends = [c.at for c in standin.calls[since:] if c.method in ("copyMessage", "sendMessage")]
+    return busiest_second(sends)
 
 
 async def main() -> None:
@@ -185,7 +198,8 @@ async def main() -> None:
             print(
                 f"round {number} {name}: {side.rate:.1f} messages/s, p50 "
                 f"{1000 * side.p50:.0f} ms, p99 {1000 * side.p99:.0f} ms, "
-                f"{side.out_of_order} chats out of order",
+                f"{side.out_of_order} chats out of order; most sent in one second "
+                f"{side.busiest}",
                 flush=True,
             )
     for name, values in rates.items():

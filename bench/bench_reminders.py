@@ -13,7 +13,7 @@ rate cap, with up to CONCURRENCY in flight (1: one after another). Not part of t
 run.
 
 Usage: .venv/bin/python bench/bench_reminders.py [--visits 10000] [--rate 1000] [--rounds 3]
-           [--latency 0] [--concurrency 64]
+           [--latency 0] [--concurrency 64] [--bots otbot,bare]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from common import (
     TOKEN,
     busiest_second,
     clean_env,
+    cpu_seconds,
     describe_machine,
     otbot_command,
     stop_process,
@@ -140,6 +141,8 @@ def command(
 @dataclass
 class Outcome:
     seconds: float
+    #: The sender's CPU milliseconds a message (what a busy machine changes less).
+    cpu: float
     busiest: int
     refused: int
 
@@ -163,9 +166,11 @@ async def one_round(name: str, args: argparse.Namespace) -> Outcome:
             try:
                 await standin.wait_for(lambda: sent(standin) >= 1, timeout=60)
                 started = time.perf_counter()
+                cpu_before = cpu_seconds(process.pid)
                 print(f"  {name}: first message {started - launched:.2f} s after launch")
                 await standin.wait_for(lambda: sent(standin) >= visits, timeout=3600)
                 elapsed = time.perf_counter() - started
+                cpu = cpu_seconds(process.pid) - cpu_before
                 await asyncio.sleep(1.0)  # anything doubled would arrive now
             finally:
                 await stop_process(process)
@@ -178,6 +183,7 @@ async def one_round(name: str, args: argparse.Namespace) -> Outcome:
             assert not broken, broken[:3]
     return Outcome(
         elapsed,
+        1000 * cpu / visits,
         busiest_second(call.at for call in calls),
         sum(1 for call in calls if call.status == 429),
     )
@@ -196,28 +202,41 @@ async def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=64, help="the bare sender's messages in flight"
     )
+    parser.add_argument("--bots", default="otbot,bare", help="otbot alone: no ratio")
     args = parser.parse_args()
+    bots = args.bots.split(",")
     print(f"machine: {describe_machine()}")
     print(
         f"{args.visits} visits due, send rate {args.rate:g}/s, {args.latency:g} ms per call, "
         f"bare sender {args.concurrency} in flight"
     )
-    ratios = []
+    ratios: list[float] = []
+    cpu_ratios: list[float] = []
     for number in range(1, args.rounds + 1):
-        order = ("bare", "otbot") if number % 2 else ("otbot", "bare")
-        seconds = {}
+        order = list(reversed(bots)) if number % 2 else bots
+        seconds, cpu = {}, {}
         for name in order:
             outcome = await one_round(name, args)
-            seconds[name] = outcome.seconds
+            seconds[name], cpu[name] = outcome.seconds, outcome.cpu
             print(
                 f"round {number} {name:5} {outcome.seconds:7.1f} s  "
-                f"{args.visits / outcome.seconds:7.1f} messages/s; most sent in one second "
+                f"{args.visits / outcome.seconds:7.1f} messages/s, {outcome.cpu:.2f} ms CPU a "
+                f"message; most sent in one second "
                 f"{outcome.busiest}, refused (429) {outcome.refused}",
                 flush=True,
             )
-        ratios.append(seconds["bare"] / seconds["otbot"])
-        print(f"round {number} rate ratio otbot/bare {ratios[-1]:.2f}; no duplicates")
-    print(f"median rate ratio otbot/bare: {statistics.median(ratios):.2f}")
+        if len(seconds) == 2:
+            ratios.append(seconds["bare"] / seconds["otbot"])
+            cpu_ratios.append(cpu["otbot"] / cpu["bare"])
+            print(
+                f"round {number} rate ratio otbot/bare {ratios[-1]:.2f}, CPU a message "
+                f"{cpu_ratios[-1]:.2f}; no duplicates"
+            )
+    if ratios:
+        print(
+            f"median rate ratio otbot/bare: {statistics.median(ratios):.2f}, "
+            f"CPU a message: {statistics.median(cpu_ratios):.2f}"
+        )
 
 
 if __name__ == "__main__":
