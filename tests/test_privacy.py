@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TOKEN, RunningBot
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from support.family import linked_parent, new_case, staff_group, topic_of, topic_says
@@ -29,7 +29,15 @@ from bot.i18n import Translator
 from bot.inbox import STAFF_NOTICES
 from bot.standin import BotApiStandIn
 from bot.store.database import backup_sqlite, make_engine, migrate, unit_of_work
-from bot.store.models import Case, Conversation, Guardian, OutboxJob, Visit, utcnow
+from bot.store.models import (
+    Case,
+    Conversation,
+    Guardian,
+    OutboxJob,
+    ShownScreen,
+    Visit,
+    utcnow,
+)
 
 SECRET_WORDS = "Vauvamme Eetu-Kalervo itkee 041-555-1234 ja 131052-308T"
 
@@ -144,6 +152,29 @@ async def test_the_outbox_keeps_a_parents_id_not_their_name(
     await standin.wait_for(
         lambda: any(m.text == linked for m in staff_group(standin).bot_messages())
     )
+
+
+async def test_the_housekeeping_forgets_a_chat_idle_longer_than_the_setting(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    await linked_parent(standin, staffed_bot, user_id=9065)
+    visitor = standin.user(9064, language_code="fi")
+    visitor.send_text("/start")
+    await standin.wait_idle()
+    visitor.tap("")  # a pressed button: the chat's last screen is remembered too
+    await standin.wait_idle()
+    await staffed_bot.stop()
+    engine = staffed_bot.engine()
+    long_ago = utcnow() - timedelta(days=staffed_bot.settings.idle_days + 1)
+    with unit_of_work(engine) as db:
+        db.execute(update(Conversation).values(updated_at=long_ago))
+        db.execute(update(ShownScreen).values(shown_at=long_ago))
+    assert set(leftovers(engine, number=9064)) == {"conversation", "shownscreen"}
+    await staffed_bot.start(standin)  # housekeeping runs at start, then every hour
+    await standin.wait_idle()
+    assert leftovers(engine, number=9064) == {}, "every row naming the idle chat is gone"
+    assert "conversation" in leftovers(engine, number=9065), "a linked chat stays"
+    engine.dispose()
 
 
 def test_chats_idle_longer_than_the_setting_are_forgotten(tmp_path: Path) -> None:
