@@ -42,6 +42,14 @@ from bot.store.models import (
 SECRET_WORDS = "Vauvamme Eetu-Kalervo itkee 041-555-1234 ja 131052-308T"
 
 
+#: What a linked family is told when /forget has erased their data.
+ERASED = (
+    "Your data has been erased from the bot. Your therapist still sees the messages you "
+    "already sent, in your child's case, until the case has ended and is erased. If you "
+    "want to use the bot again, send /start."
+)
+
+
 async def test_neither_store_nor_logs_keep_a_parents_words(
     standin: BotApiStandIn, running_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -93,11 +101,7 @@ async def test_forget_leaves_nothing_of_the_chat_and_says_what_staff_still_see(
     group.send_text(therapist, "Still there?", thread_id=topic)
     await standin.wait_for(lambda: len(standin.calls_to("copyMessage")) >= 2 + 6)
     parent.tap("Yes, erase")
-    erased = translators["en"](
-        "Your data has been erased from the bot. Your therapist still sees the messages you "
-        "already sent, in your child's case, until the case has ended and is erased. If you "
-        "want to use the bot again, send /start."
-    )
+    erased = translators["en"](ERASED)
     await standin.wait_for(lambda: parent.last_bot_message().text == erased)
     forgot = translators["en"](STAFF_NOTICES["forgot"])
     await standin.wait_for(lambda: topic_says(standin, topic, forgot))
@@ -124,6 +128,8 @@ async def test_after_forget_no_table_holds_the_familys_words_files_codes_or_chat
     parent.send_text("/forget")
     await standin.wait_idle()
     parent.tap(translators["fi"]("Yes, erase"))
+    erased = translators["fi"](ERASED)
+    await standin.wait_for(lambda: parent.last_bot_message().text == erased)
     forgot = translators["en"](STAFF_NOTICES["forgot"])
     await standin.wait_for(lambda: topic_says(standin, topic, forgot))
     await standin.wait_idle()
