@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
@@ -37,7 +38,7 @@ from bot.erasure import forget_relays
 from bot.i18n import language_for
 from bot.identity_codes import message_holds_identity_code
 from bot.inbox import LinkedCase
-from bot.linking import Outcome, link_by_code
+from bot.linking import Outcome, link_by_code, over_limit
 from bot.outbox import enqueue
 from bot.screens import answer, owe_screens
 from bot.services import BotContext
@@ -238,6 +239,9 @@ def _held_back(
     db = current_unit()
     for case in cases:
         inbox.hold_back(db, case_id=case.id)
+    stored = queries.chat_state(db, chat_id=message.chat_id)
+    if stored and stored.pending_message_id == message.message_id:  # edited while waiting
+        queries.save_chat_state(db, replace(stored, pending_message_id=None), old=stored)
     _tell_family(context, message.chat_id, "held_back", language_code)
     return True
 
@@ -326,6 +330,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         family_visits.on_visit_button(context, query, chat_id)
         return
     pressed = query.message.message_id if query.message else None
+    decide = None
+    if query.data == customer.ASK_FOR_CODE and over_limit(current_unit(), chat_id=chat_id):
+        decide = partial(customer.link_reply, Outcome.TOO_MANY.value)  # no code page to type in
     _converse(
         context,
         chat_id,
@@ -333,6 +340,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         language_code=query.from_user.language_code,
         pressed=pressed,
         query=query,
+        decide=decide,
     )
 
 
