@@ -17,23 +17,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
-import signal
 import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bot.standin import BotApiStandIn  # noqa: E402
+from common import (
+    ROOT,
+    TOKEN,
+    clean_env,
+    cpu_seconds,
+    describe_machine,
+    messages_to,
+    otbot_command,
+    start_polling_bot,
+    stop_process,
+)
 
-TOKEN = "123456:BENCH-token"
-SECRET = "a-benchmark-secret-of-more-than-32-characters"
+from bot.standin import BotApiStandIn
+
 QUESTIONS = [
     "vauva itkee joka ilta tuntikausia",
     "bebisen vill inte äta, vad ska jag göra?",
@@ -45,54 +50,11 @@ QUESTIONS = [
 def bot_command(
     name: str, api_url: str, workdir: Path, send_rate: float
 ) -> tuple[list[str], dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OTBOT_")}
-    if name == "ptb-seq":
-        return [sys.executable, str(ROOT / "bench" / "page_bot.py"), api_url, TOKEN], env
-    if name == "ptb-conc":
-        page_bot = str(ROOT / "bench" / "page_bot.py")
-        return [sys.executable, page_bot, api_url, TOKEN, "--concurrent"], env
-    env.update(
-        OTBOT_TOKEN=TOKEN,
-        OTBOT_API_URL=api_url,
-        OTBOT_DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        OTBOT_LOG_LEVEL="WARNING",
-        OTBOT_SEND_RATE=str(send_rate),
-        OTBOT_SECRET=SECRET,
-    )
-    profile = os.environ.get("BENCH_PROFILE")  # a file for cProfile's statistics of otbot
-    prefix = ["-m", "cProfile", "-o", profile] if profile else []
-    argv = [sys.executable, *prefix, "-m", "bot", "run"]
-    sampled = os.environ.get("BENCH_PYSPY")  # a file for py-spy's samples of otbot
-    if sampled:
-        argv = ["py-spy", "record", "--format", "raw", "--rate", "250", "-o", sampled, "--", *argv]
-    return argv, env
-
-
-async def start_bot(
-    standin: BotApiStandIn, name: str, workdir: Path, send_rate: float
-) -> asyncio.subprocess.Process:
-    argv, env = bot_command(name, standin.url, workdir, send_rate)
-    process = await asyncio.create_subprocess_exec(*argv, env=env, cwd=ROOT)
-    await standin.wait_for(lambda: standin.polling, timeout=60)
-    return process
-
-
-async def stop_bot(process: asyncio.subprocess.Process) -> None:
-    process.send_signal(signal.SIGTERM)
-    await asyncio.wait_for(process.wait(), timeout=30)
-
-
-def answers(standin: BotApiStandIn) -> Counter[int]:
-    """Messages each chat has received."""
-    return Counter(
-        call.params["chat_id"] for call in standin.calls_to("sendMessage") if call.status == 200
-    )
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) a process has used: what a busy machine does not change."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """otbot, or a bare page bot: "ptb-seq" (one update at a time), "ptb-conc" (64 at once)."""
+    if name == "otbot":
+        return otbot_command(api_url, workdir, send_rate=send_rate)
+    argv = [sys.executable, str(ROOT / "bench" / "page_bot.py"), api_url, TOKEN]
+    return argv + (["--concurrent"] if name == "ptb-conc" else []), clean_env()
 
 
 async def one_round(
@@ -101,13 +63,14 @@ async def one_round(
     """Questions answered a second, and the bot's CPU milliseconds a question."""
     async with BotApiStandIn(TOKEN) as standin:
         with tempfile.TemporaryDirectory() as workdir:
-            process = await start_bot(standin, name, Path(workdir), send_rate)
+            argv, env = bot_command(name, standin.url, Path(workdir), send_rate)
+            process = await start_polling_bot(standin, argv, env)
             try:
                 users = [standin.user(first_chat + n, language_code="fi") for n in range(chats)]
                 for user in users:
                     user.send_text("/start")
-                await standin.wait_for(lambda: len(answers(standin)) >= chats, timeout=120)
-                before = answers(standin)
+                await standin.wait_for(lambda: len(messages_to(standin)) >= chats, timeout=120)
+                before = messages_to(standin)
                 standin.latency = latency
                 started = time.perf_counter()
                 cpu_before = cpu_seconds(process.pid)
@@ -116,7 +79,7 @@ async def one_round(
                         user.send_text(QUESTIONS[number % len(QUESTIONS)])
 
                 def all_answered() -> bool:
-                    got = answers(standin)
+                    got = messages_to(standin)
                     return all(got[u.id] - before[u.id] >= questions for u in users)
 
                 await standin.wait_for(all_answered, timeout=600)
@@ -124,13 +87,9 @@ async def one_round(
                 cpu = cpu_seconds(process.pid) - cpu_before
                 standin.latency = 0
             finally:
-                await stop_bot(process)
+                await stop_process(process)
             assert not standin.violations, standin.violations[:5]
     return chats * questions / elapsed, 1000 * cpu / (chats * questions)
-
-
-def describe_machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
 
 
 async def main() -> None:
@@ -143,7 +102,7 @@ async def main() -> None:
     parser.add_argument("--bots", default="otbot,ptb-seq,ptb-conc")
     args = parser.parse_args()
     bots = args.bots.split(",")
-    print(f"machine: {describe_machine()}; python {platform.python_version()}")
+    print(f"machine: {describe_machine()}")
     print(
         f"{args.chats} chats x {args.questions} questions, {args.latency:.0f} ms per call, "
         f"otbot OTBOT_SEND_RATE={args.send_rate:g}"

@@ -17,19 +17,17 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
 from conftest import TOKEN
-from sqlalchemy import select
+from support.inbox import ok_copies, open_cases, out_of_order_in
 
-from bot.domain.cases import IssuedCode, open_case
+from bot.domain.cases import IssuedCode
 from bot.standin import BotApiStandIn, SimGroup, SimUser
-from bot.store.database import make_engine, migrate, unit_of_work
-from bot.store.models import Case
 
 pytestmark = pytest.mark.slow
 
@@ -53,8 +51,6 @@ OWED_WITHIN = 10.0
 #: Longer than python-telegram-bot waits for an answer (5 s): the send times out.
 HANG_SECONDS = 6.5
 UNCERTAIN = "Delivery uncertain"
-
-_cases = Case.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -149,29 +145,6 @@ class Store:
         return dict(self._rows("SELECT id, topic_id FROM familycase"))
 
 
-def open_cases(database_url: str) -> list[tuple[int, IssuedCode]]:
-    """The cases staff opened, each with its first code: (case id, code)."""
-    engine = make_engine(database_url)
-    migrate(engine)
-    with unit_of_work(engine) as db:
-        issued = [
-            open_case(db, label=f"Lapsi {number + 1}", secret=SECRET.encode(), days=14)
-            for number in range(FAMILIES)
-        ]
-        ids = dict(db.execute(select(_cases.c.reference, _cases.c.id)).all())
-    engine.dispose()
-    return [(ids[code.reference], code) for code in issued]
-
-
-def ok_copies(standin: BotApiStandIn) -> Iterator[dict[str, int]]:
-    for call in standin.calls_to("copyMessage"):
-        if call.ok:
-            yield {key: int(value) for key, value in call.params.items() if key in _IDS}
-
-
-_IDS = ("chat_id", "from_chat_id", "message_id", "message_thread_id")
-
-
 async def wait_until(predicate: Callable[[], bool], within: float) -> float | None:
     """The moment (`time.monotonic()`) `predicate` held, or None if not `within` seconds."""
     deadline = time.monotonic() + within
@@ -214,7 +187,7 @@ async def test_kills_restarts_and_faults_lose_nothing(
     group: SimGroup = standin.group(STAFF, "Lasten toimintaterapia", forum=True)
     therapist = standin.user(8001, first_name="Terapeutti")
     store = Store(tmp_path / "otbot.sqlite3")
-    cases = open_cases(bot.env["OTBOT_DATABASE_URL"])
+    cases = open_cases(bot.env["OTBOT_DATABASE_URL"], FAMILIES, SECRET)
     started_at = time.monotonic()
     await bot.spawn()
 
@@ -445,8 +418,8 @@ def _check(
         ("staff", m, n - 1) for m, n in staff_copies.items() if n > 1
     ]
     unexplained = [(side, m, n) for side, m, n in duplicates if n > claimed[side, m]]
-    out_of_order = _out_of_order(into_topics, key="message_thread_id", item="message_id") + (
-        _out_of_order(to_families, key="chat_id", item="message_id")
+    out_of_order = out_of_order_in(into_topics, key="message_thread_id") + out_of_order_in(
+        to_families, key="chat_id"
     )
     owed = [len(kill.owed) for kill in figures.kills]
     in_flight = [len(kill.in_flight) for kill in figures.kills]
@@ -485,17 +458,3 @@ def _check(
     assert len(slowest) == len(delivered), report
     assert max(slowest) <= OWED_WITHIN, report
     return report
-
-
-def _out_of_order(copies: list[dict[str, int]], *, key: str, item: str) -> list[Any]:
-    """Per chat (or topic), the copies in the order they arrived, each counted at its first
-    arrival; a later message arriving before an earlier one is out of order."""
-    seen: dict[int, list[int]] = {}
-    firsts: dict[int, set[int]] = {}
-    for copy in copies:
-        place, message = copy.get(key), copy[item]
-        if place is None or message in firsts.setdefault(place, set()):
-            continue
-        firsts[place].add(message)
-        seen.setdefault(place, []).append(message)
-    return [(place, messages) for place, messages in seen.items() if messages != sorted(messages)]

@@ -38,3 +38,13 @@ def test_the_proxy_snippet_passes_the_readme_webhook_path_to_the_default_listene
     assert f"proxy_pass http://{DEFAULT_LISTEN};" in snippet, "the path is passed unchanged"
     assert "client_max_body_size 1m;" in snippet
     assert MAX_BODY == 1024 * 1024
+
+
+def test_the_readme_says_staff_are_administrators_at_most_50_made_before_upgrading() -> None:
+    readme = " ".join((DOCS.parent / "README.md").read_text(encoding="utf-8").split())
+    upgrading = readme.split("### Upgrading", 1)[1].split(" ### ", 1)[0]
+    assert "make every therapist an administrator of the staff group before upgrading" in (
+        upgrading.replace("**", "")
+    )
+    assert "at most 50 administrators in a group" in upgrading
+    assert "Telegram allows at most 50 administrators in a group" in readme

@@ -11,7 +11,12 @@ from conftest import RunningBot
 from sqlalchemy import func, select, update
 from support.family import linked_parent, new_case, staff_group, topic_of
 from support.family import staffed_bot as staffed_bot  # the fixture
-from test_privacy import rows_naming, store_bytes
+from support.store_scan import (
+    a_conversation_leaving_traces,
+    left_in_the_file,
+    leftovers,
+    store_bytes,
+)
 
 from bot.domain.inbox import STAFF_NOTICES
 from bot.i18n import Translator
@@ -65,13 +70,30 @@ async def test_an_erased_case_loses_its_topic_and_its_label(
         assert row.created_at is not None
         assert row.closed_at is not None
         assert db.execute(select(func.count()).select_from(RelayedMessage)).scalar() == 0
-    assert set(rows_naming(engine, 9001)) == {"conversation"}, "only the chat's own state"
+    assert set(leftovers(engine, number=9001)) == {"conversation"}, "only the chat's own state"
     engine.dispose()
     await staffed_bot.stop()
     assert b"Eetu 4 kk" not in store_bytes(staffed_bot.settings.database_url)
     await staffed_bot.start(standin)
     await standin.wait_idle()
     assert len(standin.calls_to("deleteForumTopic")) == 1, "a case is erased once"
+
+
+@pytest.mark.both_databases
+async def test_after_the_retention_no_table_holds_the_familys_words_files_codes_or_label(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    _parent, topic, traces = await a_conversation_leaving_traces(standin, staffed_bot, 9003)
+    staff_group(standin).send_text(standin.user(THERAPIST), "/close", thread_id=topic)
+    await standin.wait_idle()
+    await after_the_retention(standin, staffed_bot)
+    await standin.wait_for(lambda: any(c.ok for c in standin.calls_to("deleteForumTopic")))
+    await standin.wait_idle()
+    engine = staffed_bot.engine()
+    assert leftovers(engine, words=[*traces, "Eetu 4 kk"]) == {}
+    assert set(leftovers(engine, number=9003)) == {"conversation"}, "only the chat's own state"
+    engine.dispose()
+    assert await left_in_the_file(staffed_bot, [*traces, "Eetu 4 kk"]) == []
 
 
 @pytest.mark.both_databases

@@ -58,6 +58,24 @@ async def test_every_way_of_writing_a_code_is_held_back(
     await standin.wait_for(lambda: len(copies(standin)) == 1)
 
 
+async def test_temporary_codes_spaces_minus_signs_and_every_century_sign_are_held_back(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, _issued = await linked_parent(standin, staffed_bot)
+    held = translators["fi"](FAMILY_NOTICES["held_back"])
+    written = [
+        "tilapäinen 010101-900R",
+        "hetu 131052 A 308T",
+        "hetu 131052\u2212308T",  # a minus sign
+        *(f"hetu 131052{sign}308T" for sign in "+-AYXWVUBCDEF"),
+    ]
+    for text in written:
+        parent.send_text(text)
+        await standin.wait_idle()
+        assert parent.last_bot_message().text == held, text
+    assert copies(standin) == []
+
+
 async def test_an_edit_that_adds_a_code_is_held_back(
     standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
 ) -> None:
@@ -96,6 +114,29 @@ async def test_a_held_message_of_a_guardian_of_two_children_is_never_relayed(
     for issued in (first, second):
         topic = topic_of(standin, issued.reference)
         assert any(m.text == told for m in staff_group(standin).bot_messages(topic))
+
+
+async def test_a_message_waiting_for_the_child_that_gains_a_code_by_an_edit_is_never_relayed(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, _first = await linked_parent(standin, staffed_bot)
+    second = new_case(staffed_bot, label="Aino 2 v")
+    parent.send_text(f"/start {second.link_code}")
+    await standin.wait_idle()
+    sent = parent.send_text("Ainon asia")
+    await standin.wait_idle()
+    which = parent.last_bot_message()
+    assert which.text == translators["fi"](FAMILY_NOTICES["which_child"])
+    parent.edit_text(sent["message_id"], "Ainon asia, hetu 131052-308T")
+    await standin.wait_idle()
+    assert parent.last_bot_message().text == translators["fi"](FAMILY_NOTICES["held_back"])
+    parent.press(which.message_id, which.button("Aino"))
+    await standin.wait_idle()
+    assert copies(standin) == []
+    assert all("131052" not in (m.text or "") for m in staff_group(standin).messages())
+    later = parent.send_text("Toinen asia")  # the child chosen stays chosen
+    await standin.wait_for(lambda: len(copies(standin)) == 1)
+    assert copies(standin)[0]["message_id"] == later["message_id"]
 
 
 async def test_a_therapists_message_with_a_code_stays_in_the_topic(

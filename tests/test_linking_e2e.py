@@ -15,6 +15,7 @@ from support.family import SECRET, linked_parent, new_case, open_code_page, plai
 from support.family import staffed_bot as staffed_bot  # the fixture
 
 from bot.dialogs.customer import OUTCOMES
+from bot.dialogs.menu_pages import PAGES, State
 from bot.domain.cases import IssuedCode, open_case
 from bot.domain.inbox import STAFF_NOTICES
 from bot.domain.linking import (
@@ -34,6 +35,9 @@ from bot.store.models import Guardian, LinkAttempt, utcnow
 def staff_language() -> str:
     """Staff here read Swedish: the alert comes in the staff group's language."""
     return "sv"
+
+
+CODE_PAGE = PAGES[State.CUSTOMER_CODE].text
 
 
 def rows(bot: RunningBot, model: type[SQLModel]) -> int:
@@ -149,10 +153,12 @@ async def test_a_chats_sixth_try_in_an_hour_is_refused_even_with_the_right_code(
     parent.send_text(issued.code)
     await standin.wait_idle()
     assert parent.last_bot_message().text == too_many
-    await open_code_page(standin, parent)  # again, and again: the same answer
-    parent.send_text(issued.code)
-    await standin.wait_idle()
+    await open_code_page(standin, parent)  # "I have a code" says so at once: no code page
     assert parent.last_bot_message().text == too_many
+    assert all(m.text != plain(_(CODE_PAGE)) for m in parent.bot_messages()[-3:])
+    parent.send_text(issued.code)  # not read as a code
+    await standin.wait_idle()
+    assert guardians(staffed_bot) == 0
     parent.send_text(f"/start {issued.link_code}")
     await standin.wait_idle()
     assert parent.last_bot_message().text == too_many

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
-import re
 import stat
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import TOKEN, RunningBot
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 from support.family import linked_parent, new_case, staff_group, topic_of, topic_says
 from support.family import staffed_bot as staffed_bot  # the fixture
+from support.store_scan import (
+    a_conversation_leaving_traces,
+    left_in_the_file,
+    leftovers,
+    store_bytes,
+)
 
 from bot.cli.logs import quiet_libraries
 from bot.config import Settings
@@ -25,14 +29,25 @@ from bot.domain.inbox import STAFF_NOTICES
 from bot.i18n import Translator
 from bot.standin import BotApiStandIn
 from bot.store.database import backup_sqlite, make_engine, migrate, unit_of_work
-from bot.store.models import Case, Conversation, Guardian, OutboxJob, Visit, utcnow
+from bot.store.models import (
+    Case,
+    Conversation,
+    Guardian,
+    OutboxJob,
+    ShownScreen,
+    Visit,
+    utcnow,
+)
 
 SECRET_WORDS = "Vauvamme Eetu-Kalervo itkee 041-555-1234 ja 131052-308T"
 
 
-def store_bytes(database_url: str) -> bytes:
-    path = Path(database_url.removeprefix("sqlite:///"))
-    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+#: What a linked family is told when /forget has erased their data.
+ERASED = (
+    "Your data has been erased from the bot. Your therapist still sees the messages you "
+    "already sent, in your child's case, until the case has ended and is erased. If you "
+    "want to use the bot again, send /start."
+)
 
 
 async def test_neither_store_nor_logs_keep_a_parents_words(
@@ -69,22 +84,6 @@ async def test_forget_erases_the_chat_from_the_store(
         assert session.exec(select(Conversation).where(Conversation.chat_id == 6002)).all() == []
 
 
-def rows_naming(engine: Any, value: int) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table in which the id `value` appears: as a column, or as a
-    number inside a text column (an outbox payload, a lane)."""
-    inside = re.compile(rf"(?<![0-9]){value}(?![0-9])")
-    found: dict[str, list[tuple[Any, ...]]] = {}
-    with engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            for row in connection.execute(table.select()):
-                if any(
-                    column == value or (isinstance(column, str) and inside.search(column))
-                    for column in row
-                ):
-                    found.setdefault(table.name, []).append(tuple(row))
-    return found
-
-
 @pytest.mark.both_databases
 async def test_forget_leaves_nothing_of_the_chat_and_says_what_staff_still_see(
     standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
@@ -102,22 +101,42 @@ async def test_forget_leaves_nothing_of_the_chat_and_says_what_staff_still_see(
     group.send_text(therapist, "Still there?", thread_id=topic)
     await standin.wait_for(lambda: len(standin.calls_to("copyMessage")) >= 2 + 6)
     parent.tap("Yes, erase")
-    erased = translators["en"](
-        "Your data has been erased from the bot. Your therapist still sees the messages you "
-        "already sent, in your child's case, until the case has ended and is erased. If you "
-        "want to use the bot again, send /start."
-    )
+    erased = translators["en"](ERASED)
     await standin.wait_for(lambda: parent.last_bot_message().text == erased)
     forgot = translators["en"](STAFF_NOTICES["forgot"])
     await standin.wait_for(lambda: topic_says(standin, topic, forgot))
     await standin.wait_idle()  # nothing is left failing: the answer waiting was dropped
     engine = staffed_bot.engine()
-    assert rows_naming(engine, 9061) == {}, "the chat's rows are gone at once"
+    assert leftovers(engine, number=9061) == {}, "the chat's rows are gone at once"
     engine.dispose()
     standin.recover("copyMessage")
     await standin.wait_idle()
     assert parent.last_bot_message().text == erased, "what was owed to the chat was dropped"
     assert [m.text for m in group.messages(topic) if m.copied_from] == ["Aino sleeps badly"]
+
+
+@pytest.mark.both_databases
+async def test_after_forget_no_table_holds_the_familys_words_files_codes_or_chat(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, topic, traces = await a_conversation_leaving_traces(standin, staffed_bot, 9063)
+    engine = staffed_bot.engine()
+    before = leftovers(engine, words=traces, number=9063)
+    assert {"conversation", "guardian", "relayedmessage"} <= set(before), "the scan finds"
+    assert all(" id 9063" in found for table in before.values() for found in table)
+    engine.dispose()
+    parent.send_text("/forget")
+    await standin.wait_idle()
+    parent.tap(translators["fi"]("Yes, erase"))
+    erased = translators["fi"](ERASED)
+    await standin.wait_for(lambda: parent.last_bot_message().text == erased)
+    forgot = translators["en"](STAFF_NOTICES["forgot"])
+    await standin.wait_for(lambda: topic_says(standin, topic, forgot))
+    await standin.wait_idle()
+    engine = staffed_bot.engine()
+    assert leftovers(engine, words=traces, number=9063) == {}
+    engine.dispose()
+    assert await left_in_the_file(staffed_bot, traces) == []
 
 
 async def test_the_outbox_keeps_a_parents_id_not_their_name(
@@ -139,6 +158,29 @@ async def test_the_outbox_keeps_a_parents_id_not_their_name(
     await standin.wait_for(
         lambda: any(m.text == linked for m in staff_group(standin).bot_messages())
     )
+
+
+async def test_the_housekeeping_forgets_a_chat_idle_longer_than_the_setting(
+    standin: BotApiStandIn, staffed_bot: RunningBot
+) -> None:
+    await linked_parent(standin, staffed_bot, user_id=9065)
+    visitor = standin.user(9064, language_code="fi")
+    visitor.send_text("/start")
+    await standin.wait_idle()
+    visitor.tap("")  # a pressed button: the chat's last screen is remembered too
+    await standin.wait_idle()
+    await staffed_bot.stop()
+    engine = staffed_bot.engine()
+    long_ago = utcnow() - timedelta(days=staffed_bot.settings.idle_days + 1)
+    with unit_of_work(engine) as db:
+        db.execute(update(Conversation).values(updated_at=long_ago))
+        db.execute(update(ShownScreen).values(shown_at=long_ago))
+    assert set(leftovers(engine, number=9064)) == {"conversation", "shownscreen"}
+    await staffed_bot.start(standin)  # housekeeping runs at start, then every hour
+    await standin.wait_idle()
+    assert leftovers(engine, number=9064) == {}, "every row naming the idle chat is gone"
+    assert "conversation" in leftovers(engine, number=9065), "a linked chat stays"
+    engine.dispose()
 
 
 def test_chats_idle_longer_than_the_setting_are_forgotten(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import Clock, RunningBot
-from support.family import SECRET, STAFF, linked_parent, staff_group, topic_of
+from support.family import SECRET, STAFF, linked_parent, new_case, staff_group, topic_of
 
 from bot.config import Settings
 from bot.domain.inbox import FAMILY_NOTICES
@@ -114,6 +114,40 @@ async def test_a_member_who_is_not_staff_makes_no_code_no_case_and_closes_nothin
     # Telegram was asked for the administrators at start and once more for the stranger,
     # not again for each of their commands.
     assert len(standin.calls_to("getChatAdministrators")) == 2
+
+
+async def test_someone_who_just_joined_acts_in_no_topic_and_each_is_told_once_per_topic(
+    standin: BotApiStandIn, bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, first = await linked_parent(standin, bot, user_id=PARENT)
+    other = new_case(bot, label="Aino 2 v")
+    standin.user(9002, language_code="fi").send_text(f"/start {other.link_code}")
+    await standin.wait_for(lambda: len(staff_group(standin).topics) == 2)
+    topic, second_topic = topic_of(standin, first.reference), topic_of(standin, other.reference)
+    group = staff_group(standin)
+    newcomer = standin.user(8001, "Ulla", language_code="fi")
+    group.join(newcomer)
+    await standin.wait_idle()
+    hello = group.send_text(newcomer, "Hei perhe, olen uusi", thread_id=topic)
+    group.send_text(newcomer, "/link", thread_id=topic)
+    group.send_text(newcomer, "Kuuleeko kukaan?", thread_id=topic)
+    elsewhere = group.send_text(newcomer, "Entä täällä?", thread_id=second_topic)
+    newcase = group.send_text(newcomer, "/newcase Oma lapsi")
+    late = standin.user(8006, "Veera", language_code="fi")
+    group.join(late)
+    await standin.wait_idle()
+    also = group.send_text(late, "Minäkin", thread_id=topic)
+    await standin.wait_idle()
+    to_families = [c for c in standin.calls_to("copyMessage") if c.params["chat_id"] != STAFF]
+    assert to_families == []
+    assert all(m.copied_from is None for m in parent.bot_messages())
+    assert all("start=" not in (m.text or "") for m in group.bot_messages())
+    assert standin.calls_to("sendPhoto") == [], "no code, no case"
+    assert len(group.topics) == 2
+    staff_only = translators["sv"](NOTICES["staff_only"])
+    assert said(group, staff_only, topic) == [hello["message_id"], also["message_id"]]
+    assert said(group, staff_only, second_topic) == [elsewhere["message_id"]]
+    assert said(group, staff_only, None) == [newcase["message_id"]]
 
 
 @pytest.mark.both_databases

@@ -35,6 +35,10 @@ OUTCOMES = {
 }
 
 
+#: The callback data of the "I have a code" button on the customer page.
+ASK_FOR_CODE = f"{menu_pages.State.CUSTOMER.value}:code"
+
+
 def link_reply(outcome: str, context: DialogContext) -> Reply:
     """The answer to a linking try; a wrong code can be typed again at once."""
     _ = context.translate

@@ -45,14 +45,19 @@ def forget_old_tries(db: Connection, *, now: datetime) -> None:
     links.forget_tries(db, before=now - WINDOW)
 
 
+def over_limit(db: Connection, *, chat_id: int) -> bool:
+    """Whether a chat has used up its wrong tries this hour (then no code is read from it)."""
+    forget_old_tries(db, now=utcnow())
+    return links.wrong_tries(db, chat_id=chat_id) >= WRONG_PER_CHAT
+
+
 def link_by_code(
     db: Connection, *, chat_id: int, code: str, secret: bytes, typed: bool
 ) -> LinkResult:
     """Redeem a code for a chat that has wrong tries left this hour."""
-    now = utcnow()
-    forget_old_tries(db, now=now)
-    if links.wrong_tries(db, chat_id=chat_id) >= WRONG_PER_CHAT:
+    if over_limit(db, chat_id=chat_id):
         return LinkResult(Outcome.TOO_MANY)
+    now = utcnow()
     value = digest(secret, typed_form(code) if typed else code.strip())
     found = links.find_code(db, digest=value, typed=typed)
     if found is None:

@@ -817,6 +817,9 @@ class BotApiStandIn:
         self._delays: dict[str, float] = {}
         self._chat_delays: dict[int, float] = {}
         self._hangs: dict[str, deque[float]] = {}
+        self.offered_at: dict[int, float] = {}
+        """When each update was first handed to the bot (the event loop's clock), by update id:
+        the start of an answer's latency, for benchmarks."""
         self.polls_started = 0
         """getUpdates requests received so far (a restarted bot's first poll adds one)."""
         self.latency = 0.0
@@ -837,6 +840,7 @@ class BotApiStandIn:
 
         self._queue: deque[JSONDict] = deque()
         self._next_update_id = 1
+        self._last_update_id = 0
         self._allowed_updates: frozenset[str] | None = None
         self._poll: _Poll | None = None
         self._update_event = asyncio.Event()
@@ -1037,6 +1041,7 @@ class BotApiStandIn:
         """Queue an update for the bot; sets and returns its ``update_id``."""
         update_id = self._next_update_id
         self._next_update_id += 1
+        self._last_update_id = update_id
         update["update_id"] = update_id
         problems = self._schema.check("Update", update)
         if problems:
@@ -1044,6 +1049,11 @@ class BotApiStandIn:
         self._queue.append(update)
         self._notify(updates=True)
         return update_id
+
+    @property
+    def last_update_id(self) -> int:
+        """The ``update_id`` of the update pushed last (0 before the first)."""
+        return self._last_update_id
 
     def schema_problems(self, type_name: str, value: Any) -> list[str]:
         """What is wrong with ``value`` as a ``type_name`` of the schema (``[]``: nothing)."""
@@ -1678,6 +1688,9 @@ class BotApiStandIn:
                 batch = self._take(limit, self._allowed_updates)
                 remaining = deadline - loop.time()
                 if batch or remaining <= 0:
+                    now = loop.time()
+                    for update in batch:
+                        self.offered_at.setdefault(update["update_id"], now)
                     return batch
                 event = self._update_event
                 if not waiting:  # let wait_for(lambda: standin.polling) see it

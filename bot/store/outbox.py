@@ -10,12 +10,12 @@ only one process can be running).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
 from bot.store.models import OutboxJob, utcnow
 
@@ -70,6 +70,27 @@ _RETURNED = (
 )
 
 
+#: Claim one lane's head when it is due and unclaimed (built once: a statement built anew
+#: for every update cost more than the work it asks of the database).
+_CLAIM_HEAD = (
+    update(_jobs)
+    .where(
+        _jobs.c.id
+        == select(func.min(_jobs.c.id))
+        .where(_jobs.c.lane == bindparam("head_of"))
+        .scalar_subquery(),
+        _jobs.c.not_before <= bindparam("now"),
+    )
+    .values(
+        claimed_by=bindparam("owner"), not_before=bindparam("until"), attempts=_jobs.c.attempts + 1
+    )
+    .returning(*_RETURNED)
+)
+_FINISH = delete(_jobs).where(
+    _jobs.c.id == bindparam("job"), _jobs.c.claimed_by == bindparam("owner")
+)
+
+
 def claim_heads(
     db: Connection,
     *,
@@ -86,10 +107,13 @@ def claim_heads(
     if limit <= 0 or (lanes is not None and not lanes):
         return []
     now = now or utcnow()
-    claim = update(_jobs).where(_jobs.c.not_before <= now)
     if lanes is not None:
-        heads = _heads().where(_jobs.c.lane.in_(sorted(lanes)))
-        claim = claim.where(_jobs.c.id.in_(heads.scalar_subquery()))
+        params = {"now": now, "until": now + lease, "owner": owner}
+        rows: Sequence[Row[Any]] = [
+            row
+            for lane in sorted(lanes)
+            for row in db.execute(_CLAIM_HEAD, {"head_of": lane, **params})
+        ]
     else:
         query = select(_jobs.c.id).where(_jobs.c.id.in_(_heads()), _jobs.c.not_before <= now)
         if group is not None:
@@ -98,12 +122,12 @@ def claim_heads(
         ids = db.execute(query.order_by(_jobs.c.priority, _jobs.c.id).limit(limit)).scalars().all()
         if not ids:
             return []
-        claim = claim.where(_jobs.c.id.in_(ids))
-    rows = db.execute(
-        claim.values(
-            claimed_by=owner, not_before=now + lease, attempts=_jobs.c.attempts + 1
-        ).returning(*_RETURNED)
-    ).all()
+        claim = update(_jobs).where(_jobs.c.not_before <= now, _jobs.c.id.in_(ids))
+        rows = db.execute(
+            claim.values(
+                claimed_by=owner, not_before=now + lease, attempts=_jobs.c.attempts + 1
+            ).returning(*_RETURNED)
+        ).all()
     jobs = [
         Job(row.id, row.kind, row.lane, json.loads(row.payload), row.attempts, row.priority)
         for row in rows
@@ -113,7 +137,7 @@ def claim_heads(
 
 def finish(db: Connection, job: Job, *, owner: str) -> None:
     """The job is done (sent, or refused for good): it is deleted."""
-    db.execute(delete(_jobs).where(_jobs.c.id == job.id, _jobs.c.claimed_by == owner))
+    db.execute(_FINISH, {"job": job.id, "owner": owner})
 
 
 def retry_later(

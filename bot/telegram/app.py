@@ -18,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.runtime.http import AiohttpRequest
 from bot.runtime.intake import note_failure
 from bot.runtime.limits import Limits
 from bot.services import Services
@@ -52,6 +53,8 @@ def build_application(services: Services) -> BotApplication:
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .updater(None)
+        .request(AiohttpRequest(connections=settings.concurrency))
+        .get_updates_request(AiohttpRequest(connections=1))
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(
             Limits(

@@ -7,9 +7,11 @@ read and written through `current_unit()` and committed once when the update is 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import Chat, Message, Update
 
+from bot.dialogs import customer
 from bot.dialogs import visits as cards
 from bot.dialogs.base import (
     Command,
@@ -19,6 +21,7 @@ from bot.dialogs.base import (
 from bot.dialogs.menu_pages import State
 from bot.domain import inbox
 from bot.domain.identity_codes import message_holds_identity_code
+from bot.domain.linking import Outcome, over_limit
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.telegram import family_visits
@@ -145,6 +148,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         family_visits.on_visit_button(context, query, chat_id)
         return
     pressed = query.message.message_id if query.message else None
+    decide = None
+    if query.data == customer.ASK_FOR_CODE and over_limit(current_unit(), chat_id=chat_id):
+        decide = partial(customer.link_reply, Outcome.TOO_MANY.value)  # no code page to type in
     converse(
         context,
         chat_id,
@@ -152,6 +158,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         language_code=query.from_user.language_code,
         pressed=pressed,
         query=query,
+        decide=decide,
     )
 
 

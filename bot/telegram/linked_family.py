@@ -160,6 +160,9 @@ def held_back(
     db = current_unit()
     for case in cases:
         inbox.hold_back(db, case_id=case.id)
+    stored = queries.chat_state(db, chat_id=message.chat_id)
+    if stored and stored.pending_message_id == message.message_id:  # edited while waiting
+        queries.save_chat_state(db, replace(stored, pending_message_id=None), old=stored)
     tell_family(context, message.chat_id, "held_back", language_code)
     return True
 
