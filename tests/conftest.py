@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from support.net import free_port
 
 from bot.config import Settings, load_settings
 from bot.dialogs.base import DialogContext
@@ -179,14 +179,6 @@ def make_settings(standin: BotApiStandIn, database_url: str) -> Callable[..., Se
         return load_settings(**values)
 
     return make
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 #: The public URL of the webhook in the tests; the stand-in routes it to the bot's listener.

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import understanding
+from support import understanding
 
 from bot import dialogs
 from bot.catalogs import extract

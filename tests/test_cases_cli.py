@@ -12,22 +12,14 @@ from pathlib import Path
 
 import pytest
 from conftest import fresh_postgres
+from support.command import USERNAME, otbot
 from support.family import SECRET
-from typer.testing import CliRunner
 
-from bot.cli import app
 from bot.domain.cases import TYPED_ALPHABET, open_case
 from bot.domain.erasure import erase_closed_cases
 from bot.runtime.runner import BOT_USERNAME_KEY
 from bot.store import queries
 from bot.store.database import make_engine, migrate, unit_of_work
-
-USERNAME = {"OTBOT_BOT_USERNAME": "hel_ot_bot"}
-
-
-def otbot(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), env=env if env is not None else USERNAME)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def fields(output: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 from babel.messages.pofile import write_po
+from support.net import free_port
 
 from bot.demo import run_demo
 from bot.dialogs.menu_pages import NOTICES
@@ -24,12 +25,6 @@ from bot.runtime import runner
 
 HEADERS = {"X-Otbot-Demo": "1"}
 EDITED = "Käytän nyt kanssasi suomea (muokattu käännös)."
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Demo:

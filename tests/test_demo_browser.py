@@ -20,24 +20,19 @@ from pathlib import Path
 
 import pytest
 import segno
-import test_preview_browser
-from test_demo import free_port
-from test_preview_browser import ARTEFACTS, CHROMIUM
+from support.browser import ARTEFACTS, skip_without_browser
+from support.browser import browser as browser  # the fixture
+from support.net import free_port
 
 from bot.dialogs.advice_texts import SAFETY_NET, TOPICS
 from bot.domain.visit_words import VISIT_NOTICES
 from bot.i18n import Translator
 
-if not os.environ.get("CI"):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (see .ci/run)", allow_module_level=True)
-    pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Locator, Page, expect
+skip_without_browser()
+from playwright.sync_api import Browser, Locator, Page, expect  # noqa: E402
 
 #: Long enough for the bot's start and the demo's seeding on a busy machine.
 START_SECONDS = 90
-#: Debian's Chromium, one per module, as the preview's browser tests start it.
-browser = test_preview_browser.browser
 WAIT_MS = 15_000
 LANGUAGE_BUTTON = "🌐 Kieli · Språk · Language"
 

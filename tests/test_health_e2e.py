@@ -10,9 +10,9 @@ import aiohttp
 from conftest import Clock, RunningBot, free_port, fresh_postgres
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, make_url, text
-from support.family import SECRET, STAFF
+from support.family import SECRET, STAFF, staff_says
+from support.visits import family, next_message
 from telegram import Bot
-from test_visits_e2e import family, next_message, staff_says
 
 from bot.config import Settings, load_settings
 from bot.standin import BotApiStandIn

@@ -18,7 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from conftest import TOKEN
-from test_demo import free_port
+from support.net import free_port
 
 from bot.standin import BotApiStandIn
 

@@ -3,17 +3,16 @@ and what Telegram would refuse or a narrow phone would cut is flagged."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import write_po
+from support.catalogs import broken_catalogs
 from typer.testing import CliRunner
 
 from bot.catalog_checks import check
 from bot.cli import app
 from bot.dialogs.base import Button
-from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path, read_catalog
+from bot.i18n import LANGUAGES
 from bot.preview import build, limits
 from bot.preview.gallery import Gallery
 from bot.preview.pages import page
@@ -83,22 +82,6 @@ def test_over_the_limits_is_flagged() -> None:
 
 
 #: A Finnish "Privacy" button no phone shows whole.
-LONG_LABEL = "🔒 Tietosuoja, henkilötiedot ja niiden poistaminen"
-
-
-def broken_catalogs(tmp_path: Path) -> Path:
-    """Copies of the catalogs in which Finnish has a label too long and a fuzzy text."""
-    for language in LANGUAGES:
-        target = catalog_path(language, tmp_path)
-        target.parent.mkdir(parents=True)
-        shutil.copy(catalog_path(language, LOCALES_DIR), target)
-    path = catalog_path("fi", tmp_path)
-    catalog = read_catalog(path, BABEL_LOCALES["fi"])
-    catalog["🔒 Privacy"].string = LONG_LABEL
-    catalog["I have a code"].flags.add("fuzzy")
-    with path.open("wb") as handle:
-        write_po(handle, catalog)
-    return tmp_path
 
 
 def test_a_translation_too_long_for_its_button_fails_the_check(tmp_path: Path) -> None:

@@ -10,34 +10,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_preview import LONG_LABEL, broken_catalogs
+from support.browser import ARTEFACTS, skip_without_browser
+from support.browser import browser as browser  # the fixture
+from support.catalogs import LONG_LABEL, broken_catalogs
 
 from bot.i18n import LANGUAGES
 from bot.preview import build, write_gallery
 from bot.preview.limits import label_width
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(
-    os.environ.get("OTBOT_ARTEFACTS", Path(__file__).parent.parent / "build/artefacts")
-)
-
-if not os.environ.get("CI"):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (see .ci/run)", allow_module_level=True)
-    pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield browser
-        browser.close()
+skip_without_browser()
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import TOKEN
-from test_cli import finished, otbot
+from support.process import finished, otbot
 
 from bot.config import SECRET_MIN_LENGTH, SettingsError, load_settings
 from bot.domain.cases import SECRET_FILE, load_secret

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-import understanding
+from support import understanding
 
 from bot import dialogs
 from bot.dialogs import advice, advice_reading

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
-from test_cases_cli import otbot
+from support.command import otbot
 
 from bot.outbox import OutboxJob
 from bot.store.database import make_engine, unit_of_work

@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import TOKEN, WEBHOOK_ORIGIN, WEBHOOK_PATH, WEBHOOK_SECRET, free_port, fresh_postgres
 from sqlalchemy import func
 from sqlmodel import Session, select
-from test_cli import finished, otbot
+from support.process import finished, otbot
 
 from bot.config import load_settings
 from bot.runtime.limits import Limits

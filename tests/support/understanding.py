@@ -17,7 +17,7 @@ from bot.dialogs import advice, menu_pages
 from bot.dialogs.advice_texts import URGENT_ANSWER
 from bot.dialogs.base import DialogContext, Reply, Text
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def load(name: str) -> dict[str, dict[str, list]]:
