@@ -134,8 +134,10 @@ class Limits(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        token = None
         if endpoint in MESSAGE_METHODS:
-            await self.acquire(group=_group_of(data.get("chat_id")))
+            stamps = await self.acquire(group=_group_of(data.get("chat_id")))
+            token = _leaving.set(lambda: self._left(stamps))
         outcome = "error"
         try:
             answer = await callback(*args, **kwargs)
@@ -148,6 +150,8 @@ class Limits(BaseRateLimiter[None]):
             outcome = "refused"
             raise
         finally:
+            if token is not None:
+                _leaving.reset(token)
             self.observe(endpoint, outcome)
 
     def _now(self) -> float:
@@ -168,18 +172,20 @@ class Limits(BaseRateLimiter[None]):
             stamps.append(window.take(now))
         return stamps
 
-    async def acquire(self, *, group: object | None) -> None:
-        """Wait for this message's turn (into `group`, when it goes to one)."""
+    async def acquire(self, *, group: object | None) -> list[list[float]]:
+        """Wait for this message's turn (into `group`, when it goes to one); returns its
+        places in the windows, to be moved to when it leaves."""
         now = self._now()
         if not self._waiting and self._free_at(group, now) <= now:
-            self._take(group, now)
-            return
+            return self._take(group, now)
         future: asyncio.Future[list[list[float]]] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (sending_rank.get(), next(self._arrival), group, future))
         self._grant()
-        stamps = await future
-        # A busy event loop may run this later than the message was let go: it counts from
-        # when it leaves.
+        return await future
+
+    def _left(self, stamps: list[list[float]]) -> None:
+        """The message has left (later than it was let go, on a busy event loop or a new
+        connection): it counts from now."""
         now = self._now()
         for stamp in stamps:
             stamp[0] = max(stamp[0], now)
@@ -208,6 +214,20 @@ class Limits(BaseRateLimiter[None]):
         if earliest is not None:
             loop = asyncio.get_running_loop()
             self._timer = loop.call_later(max(earliest - now, 0.001), self._grant)
+
+
+#: What to call when the message of this request leaves (see `message_leaves`).
+_leaving: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "otbot_leaving", default=None
+)
+
+
+def message_leaves() -> None:
+    """Called by the HTTP client once a request's headers are written: if it carries a
+    message, the message counts against the limits from this moment."""
+    left = _leaving.get()
+    if left is not None:
+        left()
 
 
 def _group_of(chat_id: object) -> object | None:
