@@ -6,6 +6,9 @@ A bot that sends many messages side by side keeps many connections, so that cost
 the very concurrency it exists for (measured: more CPU per message than the whole of the
 bot's own work). aiohttp's connector takes an idle connection off a queue instead.
 
+The limits count a message from when its request is written (`message_leaves`), not from
+when it was let go: a new connection or a busy event loop may hold it back for a while.
+
 Errors are the library's own: a timeout is `TimedOut` (the call may have reached Telegram),
 anything else on the way is `NetworkError`.
 """
@@ -17,6 +20,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.runtime.limits import message_leaves
 
 #: python-telegram-bot's own defaults, in seconds.
 READ_TIMEOUT = 5.0
@@ -41,10 +46,13 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            leaving = aiohttp.TraceConfig()
+            leaving.on_request_headers_sent.append(_left)
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers={"Accept-Encoding"},
+                trace_configs=[leaving],
             )
 
     async def shutdown(self) -> None:
@@ -80,6 +88,10 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+async def _left(*_: object) -> None:
+    message_leaves()
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

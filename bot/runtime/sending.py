@@ -90,6 +90,8 @@ class Outbox:
         self._renewing: asyncio.Future[None] | None = None
         #: Lanes with jobs behind the one being sent (written by this process).
         self._waiting: set[str] = set()
+        #: The last look for due jobs claimed all it had room for.
+        self._more_due = False
 
     # -- what a unit of work owes ------------------------------------------------------
 
@@ -204,6 +206,9 @@ class Outbox:
         self.dispatch(jobs, owed.calls)
         if retry is not None:
             asyncio.get_running_loop().call_later(retry, self._wake.set)
+        elif self._more_due and len(self._sending) <= PRIVATE_IN_FLIGHT // 2:
+            self._more_due = False
+            self._wake.set()
 
     # -- the worker --------------------------------------------------------------------
 
@@ -238,13 +243,19 @@ class Outbox:
     def _claim_due(self) -> None:
         in_group = sum(1 for job in self._sending.values() if job.lane.startswith(GROUP_LANES))
         in_private = len(self._sending) - in_group
+        private_room = PRIVATE_IN_FLIGHT - in_private
+        group_room = GROUP_IN_FLIGHT - in_group
         with unit_of_work(self.engine) as db:
-            jobs = store.claim_heads(
-                db, owner=self.name, lease=LEASE, group=False, limit=PRIVATE_IN_FLIGHT - in_private
+            private = store.claim_heads(
+                db, owner=self.name, lease=LEASE, group=False, limit=private_room
             )
-            jobs += store.claim_heads(
-                db, owner=self.name, lease=LEASE, group=True, limit=GROUP_IN_FLIGHT - in_group
+            group = store.claim_heads(
+                db, owner=self.name, lease=LEASE, group=True, limit=group_room
             )
+        # A full claim may have left more due (a bulk of reminders): claim again as soon as
+        # half of the room is free rather than at the next tick.
+        self._more_due = len(private) >= private_room or len(group) >= group_room
+        jobs = private + group
         self._waiting.update(job.lane for job in jobs)
         self.dispatch(jobs, [])
 
