@@ -19,6 +19,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("fi", "sv", "en")
+#: A parent's language when their Telegram app's is none of `LANGUAGES`, or when the bot
+#: keeps no language of theirs (`language_for`). Staff read `OTBOT_STAFF_LANGUAGE` instead.
 DEFAULT_LANGUAGE = "en"
 #: Each language's name written in that language, for the language menu.
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
@@ -53,7 +55,8 @@ MOMENT = N_("{day} at {time}")
 
 
 def language_for(language_code: str | None) -> str:
-    """The bot's language for a Telegram client's language code: fi, sv or else en."""
+    """The bot's language for a parent from a Telegram client's language code or the
+    language kept for their chat: fi, sv or else English (`DEFAULT_LANGUAGE`)."""
     if language_code:
         primary = language_code.replace("_", "-").split("-")[0].lower()
         if primary in LANGUAGES:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TOKEN, RunningBot
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from support.family import (
     STAFF,
     linked_parent,
@@ -29,7 +29,7 @@ from bot.domain.linking import WRONG_PER_CHAT
 from bot.i18n import Translator
 from bot.standin import BotApiStandIn, SimUser
 from bot.store.database import make_engine, unit_of_work
-from bot.store.models import LinkCode, utcnow
+from bot.store.models import Conversation, LinkCode, utcnow
 
 
 async def test_a_deep_link_links_the_chat_and_tells_the_topic(
@@ -200,6 +200,19 @@ async def test_closing_tells_the_family_and_a_new_message_reopens(
     staff_group(standin).send_text(therapist, "/status", thread_id=topic)
     await standin.wait_idle()
     assert "· open ·" in staff_group(standin).last_bot_message(topic).text
+
+
+async def test_a_family_whose_language_the_bot_does_not_keep_is_told_in_english(
+    standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
+) -> None:
+    parent, issued = await linked_parent(standin, staffed_bot, language="de")
+    topic = topic_of(standin, issued.reference)
+    with unit_of_work(staffed_bot.engine()) as db:
+        db.execute(delete(Conversation))
+    therapist = standin.user(7001, language_code="fi")
+    staff_group(standin).send_text(therapist, "/close", thread_id=topic)
+    closed = translators["en"](FAMILY_NOTICES["closed"])
+    await standin.wait_for(lambda: parent.last_bot_message().text == closed)
 
 
 async def test_the_store_keeps_none_of_their_words(

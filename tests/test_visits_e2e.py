@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import Clock, RunningBot
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from support.family import (
     SECRET,
     STAFF,
@@ -23,7 +23,7 @@ from support.visits import family, next_message
 from bot.config import Settings
 from bot.standin import BotApiStandIn
 from bot.store.database import unit_of_work
-from bot.store.models import Reminder, Visit
+from bot.store.models import Conversation, Reminder, Visit
 
 #: A few scheduler ticks: long enough for a due reminder to have gone out.
 TICKS = 0.4
@@ -372,7 +372,12 @@ async def test_my_visits_in_the_menu_of_a_linked_family(
 
 @pytest.mark.parametrize(
     ("language", "when"),
-    [("fi", "to 3.12. klo 9.30"), ("sv", "tors 3.12 kl. 9.30"), ("en", "Thu 3 Dec at 9.30")],
+    [
+        ("fi", "to 3.12. klo 9.30"),
+        ("sv", "tors 3.12 kl. 9.30"),
+        ("en", "Thu 3 Dec at 9.30"),
+        ("de", "Thu 3 Dec at 9.30"),  # any other language of the app: English
+    ],
 )
 async def test_the_family_reads_the_time_as_people_here_write_it(
     standin: BotApiStandIn, bot: RunningBot, clock: Clock, language: str, when: str
@@ -384,6 +389,20 @@ async def test_the_family_reads_the_time_as_people_here_write_it(
     clock.set("2026-12-01T09:30")
     reminder = await next_message(standin, parent, 2)
     assert when in (reminder.text or "")
+
+
+async def test_a_guardian_whose_language_the_bot_does_not_keep_reads_english(
+    standin: BotApiStandIn, bot: RunningBot, clock: Clock
+) -> None:
+    parent, topic = await family(standin, bot, language="de")
+    with unit_of_work(bot.engine()) as db:
+        db.execute(delete(Conversation))
+    await staff_says(standin, topic, "/visit 3.12. 9.30 clinic")
+    booked = await next_message(standin, parent, 1)
+    assert "Thu 3 Dec at 9.30" in (booked.text or "")
+    clock.set("2026-12-01T09:30")
+    reminder = await next_message(standin, parent, 2)
+    assert "Thu 3 Dec at 9.30" in (reminder.text or "")
 
 
 async def test_staff_hear_when_a_visit_message_cannot_reach_the_family(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from bot.domain.erasure import DELETE_TOPIC
-from bot.i18n import Translator
+from bot.i18n import Translator, language_for
 from bot.outbox import Sender
 from bot.runtime.sending import Outbox
 from bot.services import Services
@@ -43,7 +43,7 @@ def build_outbox(services: Services, application: BotApplication, retry_base: fl
     def family_language(chat_id: int) -> Translator:
         with unit_of_work(services.engine) as db:
             state = queries.chat_state(db, chat_id=chat_id)
-        return services.translators[state.language if state else "fi"]
+        return services.translators[language_for(state.language if state else None)]
 
     if staff_chat_id is None:
         senders["notify_staff"] = _no_staff_group

@@ -97,7 +97,7 @@ class VisitCards:
             quiet = services.quiet_hours
             if quiet is not None and quiet.is_quiet(now):
                 raise Later((quiet.period(now)[1] - now).total_seconds())
-        context = dialog_context(services, language or "fi")
+        context = dialog_context(services, language_for(language))
         if reason == "cancelled":
             screen = cards.cancelled(view, context, by_family=False)
         else:
