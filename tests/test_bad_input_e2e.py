@@ -134,6 +134,7 @@ async def test_the_bot_leaves_a_strangers_group_and_tells_its_id_when_unconfigur
     await standin.wait_idle()
     told = [c for c in standin.calls_to("sendMessage") if c.params["chat_id"] == -100777]
     assert "OTBOT_STAFF_CHAT_ID=-100777" in told[0].params["text"]
+    assert "ryhmän" in told[0].params["text"], "in OTBOT_STAFF_LANGUAGE, not the adder's"
     assert standin.calls_to("leaveChat")[0].params["chat_id"] == -100777
 
 

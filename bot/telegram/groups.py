@@ -10,7 +10,6 @@ from telegram import Bot, Chat, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
-from bot.i18n import language_for
 from bot.outbox import enqueue
 from bot.store.database import current_unit
 from bot.telegram.context import BotContext
@@ -37,7 +36,7 @@ async def on_bot_added_to_group(update: Update, context: BotContext) -> None:
     if chat.type == Chat.PRIVATE or chat.id == settings.staff_chat_id:
         return
     if settings.staff_chat_id is None and chat.type != Chat.CHANNEL:
-        _ = context.services.translators[language_for(change.from_user.language_code)]
+        _ = context.services.staff_translator
         text = _(
             "This group's id is <code>{chat_id}</code>. To make it the staff group, set "
             "<code>OTBOT_STAFF_CHAT_ID={chat_id}</code>, restart the bot and add it here "
