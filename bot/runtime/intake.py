@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
@@ -36,15 +36,15 @@ from bot.outbox import owing
 from bot.runtime.metrics import Metrics
 from bot.runtime.sending import Outbox
 from bot.store import queries
-from bot.store.database import hold_until_commit, unit_of_work
+from bot.store.database import hold_until_commit, unit_of_work, wait_for_locks_at_most
 
 log = logging.getLogger(__name__)
 
 #: How long an update id is remembered; Telegram keeps undelivered updates for 24 hours.
 REMEMBER_UPDATES = timedelta(days=2)
 PRUNE_EVERY_SECONDS = 3600.0
-#: Longest wait for another process's unit of work on the same lane (PostgreSQL).
-LANE_LOCK_TIMEOUT = "10s"
+#: Longest wait, in seconds, for another process's unit of work on the same lane (PostgreSQL).
+LANE_LOCK_TIMEOUT = 10.0
 #: While an update is unfinished, the poller asks again at most this often (Telegram answers
 #: at once with the updates it has not been told are done).
 SETTLE_SECONDS = 0.5
@@ -168,7 +168,7 @@ def hold_lane(db: Connection, lane: str) -> None:
     this one ends (an advisory lock named by the lane's hash). SQLite has one writer."""
     if db.dialect.name != "postgresql":
         return
-    db.execute(text(f"SET LOCAL lock_timeout = '{LANE_LOCK_TIMEOUT}'"))
+    wait_for_locks_at_most(db, LANE_LOCK_TIMEOUT)
     digest = hashlib.blake2b(lane.encode(), digest_size=8).digest()
     hold_until_commit(db, int.from_bytes(digest, "big", signed=True))
 

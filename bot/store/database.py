@@ -188,6 +188,13 @@ def hold_until_commit(db: Connection, key: int) -> None:
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+def wait_for_locks_at_most(db: Connection, seconds: float) -> None:
+    """On PostgreSQL, let the rest of the transaction wait at most `seconds` for any one lock
+    (a statement that would wait longer fails). SQLite has one writer at a time already."""
+    if db.dialect.name == "postgresql":
+        db.execute(text(f"SET LOCAL lock_timeout = {round(seconds * 1000)}"))
+
+
 #: `migrate` under a name `open_store`'s keyword does not hide.
 _migrate = migrate
 

@@ -17,9 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
-from bot.store.models import OutboxJob, utcnow
-
-_jobs = OutboxJob.__table__  # type: ignore[attr-defined]
+from bot.store.models import utcnow
+from bot.store.tables import outbox_jobs
 
 #: Lanes of the staff group start with these; the rest are private chats.
 GROUP_LANES = ("case:", "staff:")
@@ -53,41 +52,43 @@ def record(
         for lane, payload in jobs
     ]
     if rows:
-        db.execute(insert(_jobs), rows)
+        db.execute(insert(outbox_jobs), rows)
 
 
 def _heads() -> Any:
-    return select(func.min(_jobs.c.id)).group_by(_jobs.c.lane)
+    return select(func.min(outbox_jobs.c.id)).group_by(outbox_jobs.c.lane)
 
 
 _RETURNED = (
-    _jobs.c.id,
-    _jobs.c.kind,
-    _jobs.c.lane,
-    _jobs.c.payload,
-    _jobs.c.attempts,
-    _jobs.c.priority,
+    outbox_jobs.c.id,
+    outbox_jobs.c.kind,
+    outbox_jobs.c.lane,
+    outbox_jobs.c.payload,
+    outbox_jobs.c.attempts,
+    outbox_jobs.c.priority,
 )
 
 
 #: Claim one lane's head when it is due and unclaimed (built once: a statement built anew
 #: for every update cost more than the work it asks of the database).
 _CLAIM_HEAD = (
-    update(_jobs)
+    update(outbox_jobs)
     .where(
-        _jobs.c.id
-        == select(func.min(_jobs.c.id))
-        .where(_jobs.c.lane == bindparam("head_of"))
+        outbox_jobs.c.id
+        == select(func.min(outbox_jobs.c.id))
+        .where(outbox_jobs.c.lane == bindparam("head_of"))
         .scalar_subquery(),
-        _jobs.c.not_before <= bindparam("now"),
+        outbox_jobs.c.not_before <= bindparam("now"),
     )
     .values(
-        claimed_by=bindparam("owner"), not_before=bindparam("until"), attempts=_jobs.c.attempts + 1
+        claimed_by=bindparam("owner"),
+        not_before=bindparam("until"),
+        attempts=outbox_jobs.c.attempts + 1,
     )
     .returning(*_RETURNED)
 )
-_FINISH = delete(_jobs).where(
-    _jobs.c.id == bindparam("job"), _jobs.c.claimed_by == bindparam("owner")
+_FINISH = delete(outbox_jobs).where(
+    outbox_jobs.c.id == bindparam("job"), outbox_jobs.c.claimed_by == bindparam("owner")
 )
 
 
@@ -115,17 +116,25 @@ def claim_heads(
             for row in db.execute(_CLAIM_HEAD, {"head_of": lane, **params})
         ]
     else:
-        query = select(_jobs.c.id).where(_jobs.c.id.in_(_heads()), _jobs.c.not_before <= now)
+        query = select(outbox_jobs.c.id).where(
+            outbox_jobs.c.id.in_(_heads()), outbox_jobs.c.not_before <= now
+        )
         if group is not None:
-            in_group = or_(*(_jobs.c.lane.startswith(prefix) for prefix in GROUP_LANES))
+            in_group = or_(*(outbox_jobs.c.lane.startswith(prefix) for prefix in GROUP_LANES))
             query = query.where(in_group if group else ~in_group)
-        ids = db.execute(query.order_by(_jobs.c.priority, _jobs.c.id).limit(limit)).scalars().all()
+        ids = (
+            db.execute(query.order_by(outbox_jobs.c.priority, outbox_jobs.c.id).limit(limit))
+            .scalars()
+            .all()
+        )
         if not ids:
             return []
-        claim = update(_jobs).where(_jobs.c.not_before <= now, _jobs.c.id.in_(ids))
+        claim = update(outbox_jobs).where(
+            outbox_jobs.c.not_before <= now, outbox_jobs.c.id.in_(ids)
+        )
         rows = db.execute(
             claim.values(
-                claimed_by=owner, not_before=now + lease, attempts=_jobs.c.attempts + 1
+                claimed_by=owner, not_before=now + lease, attempts=outbox_jobs.c.attempts + 1
             ).returning(*_RETURNED)
         ).all()
     jobs = [
@@ -145,8 +154,8 @@ def retry_later(
 ) -> None:
     """Release the claim; the job is due again after `seconds` (its lane waits for it)."""
     db.execute(
-        update(_jobs)
-        .where(_jobs.c.id == job.id, _jobs.c.claimed_by == owner)
+        update(outbox_jobs)
+        .where(outbox_jobs.c.id == job.id, outbox_jobs.c.claimed_by == owner)
         .values(
             claimed_by=None,
             not_before=utcnow() + timedelta(seconds=seconds),
@@ -160,7 +169,9 @@ def drop_unsent(db: Connection, *, lanes: Collection[str]) -> int:
     if not lanes:
         return 0
     result = db.execute(
-        delete(_jobs).where(_jobs.c.lane.in_(sorted(lanes)), _jobs.c.claimed_by.is_(None))
+        delete(outbox_jobs).where(
+            outbox_jobs.c.lane.in_(sorted(lanes)), outbox_jobs.c.claimed_by.is_(None)
+        )
     )
     return result.rowcount or 0
 
@@ -169,8 +180,8 @@ def renew_claims(db: Connection, *, owner: str, ids: Collection[int], lease: tim
     """Extend the lease of the jobs this process is sending."""
     if ids:
         db.execute(
-            update(_jobs)
-            .where(_jobs.c.claimed_by == owner, _jobs.c.id.in_(sorted(ids)))
+            update(outbox_jobs)
+            .where(outbox_jobs.c.claimed_by == owner, outbox_jobs.c.id.in_(sorted(ids)))
             .values(not_before=utcnow() + lease)
         )
 
@@ -178,8 +189,14 @@ def renew_claims(db: Connection, *, owner: str, ids: Collection[int], lease: tim
 def release_claims(db: Connection, *, owner: str | None = None) -> int:
     """Release the claims of `owner` (at its stop), or every claim (at start, when this is
     the only process that can send)."""
-    held = _jobs.c.claimed_by.is_not(None) if owner is None else _jobs.c.claimed_by == owner
-    result = db.execute(update(_jobs).where(held).values(claimed_by=None, not_before=utcnow()))
+    held = (
+        outbox_jobs.c.claimed_by.is_not(None)
+        if owner is None
+        else outbox_jobs.c.claimed_by == owner
+    )
+    result = db.execute(
+        update(outbox_jobs).where(held).values(claimed_by=None, not_before=utcnow())
+    )
     return result.rowcount or 0
 
 
@@ -188,8 +205,13 @@ def due_soon(db: Connection, *, within: timedelta) -> int:
     return int(
         db.execute(
             select(func.count())
-            .select_from(_jobs)
-            .where(or_(_jobs.c.not_before <= utcnow() + within, _jobs.c.claimed_by.is_not(None)))
+            .select_from(outbox_jobs)
+            .where(
+                or_(
+                    outbox_jobs.c.not_before <= utcnow() + within,
+                    outbox_jobs.c.claimed_by.is_not(None),
+                )
+            )
         ).scalar_one()
     )
 
@@ -199,24 +221,24 @@ def due_heads(db: Connection) -> int:
     return int(
         db.execute(
             select(func.count())
-            .select_from(_jobs)
+            .select_from(outbox_jobs)
             .where(
-                _jobs.c.id.in_(_heads()),
-                _jobs.c.claimed_by.is_(None),
-                _jobs.c.not_before <= utcnow(),
+                outbox_jobs.c.id.in_(_heads()),
+                outbox_jobs.c.claimed_by.is_(None),
+                outbox_jobs.c.not_before <= utcnow(),
             )
         ).scalar_one()
     )
 
 
 def count(db: Connection) -> int:
-    return int(db.execute(select(func.count()).select_from(_jobs)).scalar_one())
+    return int(db.execute(select(func.count()).select_from(outbox_jobs)).scalar_one())
 
 
 def backlog(db: Connection) -> tuple[int, datetime | None]:
     """How many jobs are owed (waiting or being sent), and when the oldest was written."""
     owed, oldest = db.execute(
-        select(func.count(), func.min(_jobs.c.created_at)).select_from(_jobs)
+        select(func.count(), func.min(outbox_jobs.c.created_at)).select_from(outbox_jobs)
     ).one()
     if oldest is not None and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=UTC)

@@ -11,6 +11,7 @@ from bot.store.models import (
     Guardian,
     LinkAttempt,
     LinkCode,
+    OutboxJob,
     ProcessedUpdate,
     RelayedMessage,
     Reminder,
@@ -32,6 +33,7 @@ conversations = _table(Conversation)
 guardians = _table(Guardian)
 link_codes = _table(LinkCode)
 link_tries = _table(LinkAttempt)
+outbox_jobs = _table(OutboxJob)
 processed_updates = _table(ProcessedUpdate)
 relayed = _table(RelayedMessage)
 reminders = _table(Reminder)
