@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (
     ROOT,
     TOKEN,
+    Tally,
     clean_env,
     cpu_seconds,
     describe_machine,
@@ -78,8 +79,14 @@ async def one_round(
                     for user in users:
                         user.send_text(QUESTIONS[number % len(QUESTIONS)])
 
+                tally = Tally(standin)
+                owed = sum(before[u.id] for u in users) + questions * len(users)
+
                 def all_answered() -> bool:
-                    got = messages_to(standin)
+                    tally.update()
+                    if tally.total < owed:
+                        return False
+                    got = tally.per_chat
                     return all(got[u.id] - before[u.id] >= questions for u in users)
 
                 await standin.wait_for(all_answered, timeout=600)

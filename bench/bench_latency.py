@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
     TOKEN,
+    Tally,
     busiest_second,
     describe_machine,
     inversions,
@@ -88,11 +89,16 @@ async def wait_for_answers(
     for user, _ in asked:
         per_chat[user.id] = per_chat.get(user.id, 0) + 1
 
+    tally = Tally(standin)
+
     def done() -> bool:
-        got = messages_to(standin)
+        got = tally.update()
+        if tally.total < owed:
+            return False
         return all(got[chat] - before[chat] >= n for chat, n in per_chat.items())
 
     before = messages_to_before(standin, after)
+    owed = sum(before.values()) + len(asked)
     await standin.wait_for(done, timeout=within)
     answers = answered(standin, after)
     taken: dict[int, int] = {}

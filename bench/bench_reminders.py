@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (
     ROOT,
     TOKEN,
+    Tally,
     busiest_second,
     clean_env,
     cpu_seconds,
@@ -168,7 +169,10 @@ async def one_round(name: str, args: argparse.Namespace) -> Outcome:
                 started = time.perf_counter()
                 cpu_before = cpu_seconds(process.pid)
                 print(f"  {name}: first message {started - launched:.2f} s after launch")
-                await standin.wait_for(lambda: sent(standin) >= visits, timeout=3600)
+                tally = Tally(standin)
+                await standin.wait_for(
+                    lambda: tally.update() and tally.total >= visits, timeout=3600
+                )
                 elapsed = time.perf_counter() - started
                 cpu = cpu_seconds(process.pid) - cpu_before
                 await asyncio.sleep(1.0)  # anything doubled would arrive now

@@ -79,6 +79,31 @@ def messages_to(standin: BotApiStandIn, method: str = "sendMessage") -> Counter[
     return Counter(call.params["chat_id"] for call in standin.calls_to(method) if call.ok)
 
 
+class Tally:
+    """Messages (answered 200) each chat has received by `method`, counted as they come.
+
+    A benchmark's wait re-checks its condition after every call the stand-in records;
+    counting every call again each time keeps the stand-in's event loop (which notes when
+    each message arrives) busier the longer a run goes. This counts each call once.
+    """
+
+    def __init__(self, standin: BotApiStandIn, method: str = "sendMessage") -> None:
+        self.standin = standin
+        self.method = method
+        self.per_chat: Counter[int] = Counter()
+        self.total = 0
+        self._seen = 0
+
+    def update(self) -> Counter[int]:
+        calls = self.standin.calls_to(self.method)
+        for call in calls[self._seen :]:
+            if call.ok:
+                self.per_chat[call.params["chat_id"]] += 1
+                self.total += 1
+        self._seen = len(calls)
+        return self.per_chat
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user and system) a process has used: what a busy machine does not change."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
