@@ -19,7 +19,7 @@ from support.net import free_port
 from bot.config import Settings, load_settings
 from bot.dialogs.base import DialogContext
 from bot.i18n import Translator, load_translators
-from bot.runtime.intake import Poller
+from bot.runtime.polling import Poller
 from bot.runtime.runner import serve
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook

@@ -15,7 +15,7 @@ from babel.messages.pofile import PoFileError, read_po
 from bot.config import Settings, load_settings
 from bot.demo.clock import DemoClock
 from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path
-from bot.runtime.intake import Poller
+from bot.runtime.polling import Poller
 from bot.runtime.runner import serve
 from bot.runtime.sending import Outbox
 from bot.runtime.webhook import Webhook

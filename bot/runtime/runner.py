@@ -18,8 +18,9 @@ from bot.domain.erasure import erase_closed_cases, erase_idle_chats
 from bot.domain.linking import forget_old_tries
 from bot.i18n import LANGUAGES, load_translators
 from bot.runtime.health import Health, Listener
-from bot.runtime.intake import Intake, Poller
+from bot.runtime.intake import Intake
 from bot.runtime.limits import Limits
+from bot.runtime.polling import Poller
 from bot.runtime.reminders import Reminders
 from bot.runtime.senders import build_outbox, count_call
 from bot.runtime.sending import Outbox

@@ -31,7 +31,8 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.config import SettingsError
 from bot.runtime.health import MAX_BODY
-from bot.runtime.intake import PRUNE_EVERY_SECONDS, Intake, Lanes, lane_of
+from bot.runtime.intake import PRUNE_EVERY_SECONDS, Intake
+from bot.runtime.lanes import Lanes, lane_of
 
 log = logging.getLogger(__name__)
 
