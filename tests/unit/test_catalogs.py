@@ -16,7 +16,7 @@ from bot.catalog_checks import check
 from bot.catalogs import extract
 from bot.i18n import BABEL_LOCALES, LANGUAGES, LOCALES_DIR, catalog_path, read_catalog
 
-SPELLING = Path(__file__).with_name("spelling")
+SPELLING = Path(__file__).parent.parent / "spelling"
 SPELLERS = {
     "fi": ["voikkospell"],
     "sv": ["hunspell", "-d", "sv_FI", "-l"],

@@ -18,7 +18,7 @@ from bot.i18n import LANGUAGES
 
 Context = Callable[[str], DialogContext]
 PHRASINGS = json.loads(
-    (Path(__file__).parent / "data" / "phrasings.json").read_text(encoding="utf-8")
+    (Path(__file__).parent.parent / "data" / "phrasings.json").read_text(encoding="utf-8")
 )
 #: The share of the parents' phrasings that must find their topic, in every language.
 REQUIRED_ACCURACY = 0.9
