@@ -8,7 +8,7 @@ from typing import Any
 
 from transitions.extensions import GraphMachine
 
-from bot.dialogs import advice, menu, menu_pages
+from bot.dialogs import advice, family, menu, menu_pages
 from bot.domain import visit_status
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -80,7 +80,31 @@ def visit_diagram() -> str:
     )
 
 
-DIAGRAMS = {"menu.md": menu_diagram, "advice.md": advice_diagram, "visits.md": visit_diagram}
+def family_diagram() -> str:
+    """The linked family's flow: a held message, the choice of child, the typed code."""
+    transitions = _from(family.State.UNLINKED, family.TRANSITIONS)
+    chart = _chart(
+        family.State,
+        transitions,
+        family.State.UNLINKED,
+        "A family's messages",
+        show_conditions=True,
+    )
+    return (
+        "# A linked family's messages\n\n"
+        "Generated from `bot/dialogs/family.py` by `otbot diagram`; do not edit by hand.\n"
+        "The state is read from the chat (its cases, the child chosen, the message held, the\n"
+        "menu's page); `link` (a /start link with a code) works from every state and is drawn\n"
+        "from UNLINKED only. Whatever has no transition here is the menu's dialogs'.\n\n" + chart
+    )
+
+
+DIAGRAMS = {
+    "menu.md": menu_diagram,
+    "advice.md": advice_diagram,
+    "visits.md": visit_diagram,
+    "family.md": family_diagram,
+}
 
 
 def write_diagrams(docs: Path = DOCS) -> list[Path]:

@@ -13,7 +13,7 @@ class _Conversation:
     state: Any
 
 
-def destination(machine: Machine, source: Any, trigger: str, **arguments: str) -> Any | None:
+def destination(machine: Machine, source: Any, trigger: str, **arguments: object) -> Any | None:
     """Where `trigger` leads from `source` in `machine`; None when it is not allowed there.
 
     One machine serves every chat: a throw-away model is added in the stored state, moved,

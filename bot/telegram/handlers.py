@@ -16,27 +16,15 @@ from bot.dialogs import visits as cards
 from bot.dialogs.base import (
     Command,
     Press,
-    Text,
 )
-from bot.dialogs.menu_pages import State
 from bot.domain import inbox
 from bot.domain.identity_codes import message_holds_identity_code
 from bot.domain.linking import Outcome, over_limit
-from bot.store import queries
 from bot.store.database import current_unit
-from bot.telegram import family_visits
+from bot.telegram import family_visits, linked_family
 from bot.telegram.context import BotContext
 from bot.telegram.conversing import converse
 from bot.telegram.events import language_code_of, message_event
-from bot.telegram.linked_family import (
-    CHILD_BUTTON,
-    ask_which_child,
-    choose_child,
-    chosen_case,
-    held_back,
-    link,
-    relay_from_family,
-)
 from bot.telegram.screens import answer
 from bot.telegram.staff import staff_command
 from bot.telegram.staff_access import acts_as_staff
@@ -44,7 +32,6 @@ from bot.telegram.staff_relays import on_staff_edit, refuse_identity_code
 
 log = logging.getLogger(__name__)
 
-CUSTOMER_CODE = State.CUSTOMER_CODE.value
 #: Callback data of the buttons under a visit (`bot.dialogs.visits`).
 VISIT_BUTTON = f"{cards.PREFIX}:"
 
@@ -59,39 +46,10 @@ async def on_private_message(update: Update, context: BotContext) -> None:
     edited = update.edited_message is not None
     event = message_event(message, edited=edited)
     language_code = language_code_of(update)
-    db = current_unit()
-    if isinstance(event, Command) and event.name == "start" and event.argument:
-        link(context, update, event.argument, typed=False)
+    if isinstance(event, Command):
+        linked_family.on_command(context, chat.id, event, language_code=language_code)
         return
-    if isinstance(event, Command) and event.name == "child":
-        linked = inbox.cases_of(db, chat_id=chat.id)
-        if len(linked) > 1:
-            ask_which_child(context, chat.id, linked, pending=None, language_code=language_code)
-            return
-    if not isinstance(event, Command):
-        stored = queries.chat_state(db, chat_id=chat.id)
-        linked = inbox.cases_of(db, chat_id=chat.id) if stored and stored.linked else []
-        if linked:
-            case = chosen_case(db, chat.id, linked)
-            if held_back(context, message, [case] if case else linked, language_code):
-                return
-            if case is None:
-                ask_which_child(
-                    context,
-                    chat.id,
-                    linked,
-                    pending=message.message_id,
-                    language_code=language_code,
-                )
-                return
-            relay_from_family(context, message, case, edited=edited, language_code=language_code)
-            return
-        if stored and stored.state == CUSTOMER_CODE and isinstance(event, Text):
-            link(context, update, event.text, typed=True)
-            return
-        converse(context, chat.id, event, language_code=language_code, stored=stored)
-        return
-    converse(context, chat.id, event, language_code=language_code)
+    linked_family.on_message(context, message, event, edited=edited, language_code=language_code)
 
 
 async def on_staff_message(update: Update, context: BotContext) -> None:
@@ -141,8 +99,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         answer(query, None)
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    if (query.data or "").startswith(CHILD_BUTTON):
-        choose_child(context, query, chat_id)
+    if (query.data or "").startswith(linked_family.CHILD_BUTTON):
+        linked_family.on_child_button(context, query, chat_id)
         return
     if (query.data or "").startswith(VISIT_BUTTON):
         family_visits.on_visit_button(context, query, chat_id)

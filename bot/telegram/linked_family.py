@@ -1,22 +1,19 @@
-"""A linked family's messages: linking with a code, choosing the child a message is about,
-holding back identity codes, relaying to the case's topic and saying when staff answer."""
+"""A linked family's messages, carried out: the family flow (`bot.dialogs.family`) decides
+on a message, a command or a "which child" button, and this module does what it says in the
+update's unit of work: shows the screens, remembers the choice, relays to the case's topic,
+holds back identity codes, links the chat with a code, or hands the event to the menu."""
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import replace
 from datetime import UTC
 
-from sqlalchemy import Connection
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Message
 
 from bot.dialogs import customer
-from bot.dialogs.base import (
-    Button,
-    Screen,
-)
-from bot.dialogs.menu_pages import NOTICES
+from bot.dialogs import family as flow
+from bot.dialogs.base import Command, Event, Screen, Text
 from bot.domain import inbox, visits
 from bot.domain.identity_codes import message_holds_identity_code
 from bot.domain.inbox import LinkedCase
@@ -25,35 +22,124 @@ from bot.i18n import language_for
 from bot.store import queries
 from bot.store.database import current_unit
 from bot.store.queries import ChatState
-from bot.telegram.context import BotContext
+from bot.telegram.context import BotContext, dialog_context
 from bot.telegram.conversing import converse
 from bot.telegram.screens import answer, owe_screens
 
 log = logging.getLogger(__name__)
 
-#: Callback data of a guardian's "which child" buttons: this prefix and the case's id.
-CHILD_BUTTON = "child:"
+CHILD_BUTTON = flow.CHILD_BUTTON
 
 
-def link(context: BotContext, update: Update, code: str, *, typed: bool) -> None:
+def on_message(
+    context: BotContext, message: Message, event: Event, *, edited: bool, language_code: str | None
+) -> None:
+    """A message (not a command) or an edit in a private chat."""
+    db = current_unit()
+    chat_id = message.chat_id
+    stored = queries.chat_state(db, chat_id=chat_id)
+    cases = inbox.cases_of(db, chat_id=chat_id) if stored and stored.linked else []
+    said = flow.Message(
+        message.message_id,
+        text=event.text if isinstance(event, Text) else None,
+        edited=edited,
+        identity_code=bool(cases) and message_holds_identity_code(message),
+    )
+    _carry_out(context, chat_id, said, event, stored, cases, language_code=language_code)
+
+
+def on_command(
+    context: BotContext, chat_id: int, command: Command, *, language_code: str | None
+) -> None:
+    """A command in a private chat: a link code, /child, or one for the menu."""
+    db = current_unit()
+    stored = queries.chat_state(db, chat_id=chat_id)
+    cases = inbox.cases_of(db, chat_id=chat_id) if command.name == "child" else []
+    _carry_out(context, chat_id, command, command, stored, cases, language_code=language_code)
+
+
+def on_child_button(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
+    """A guardian chose which child's case their messages go to."""
+    db = current_unit()
+    stored = queries.chat_state(db, chat_id=chat_id)
+    cases = inbox.cases_of(db, chat_id=chat_id)
+    pressed = query.message.message_id if query.message is not None else None
+    chosen = flow.ChildChosen(query.data or "", pressed)
+    language_code = query.from_user.language_code
+    _carry_out(
+        context, chat_id, chosen, None, stored, cases, language_code=language_code, query=query
+    )
+
+
+def _carry_out(
+    context: BotContext,
+    chat_id: int,
+    event: flow.FamilyEvent,
+    original: Event | None,
+    stored: ChatState | None,
+    cases: list[LinkedCase],
+    *,
+    language_code: str | None,
+    query: CallbackQuery | None = None,
+) -> None:
+    """Step the family flow and do what it decided, in order."""
+    services = context.services
+    db = current_unit()
+    chat = stored or ChatState(chat_id, language_for(language_code))
+    family = flow.Family(
+        tuple(cases),
+        chosen=chat.case_id,
+        pending=chat.pending_message_id,
+        menu_state=chat.state,
+        staff_online=services.settings.staff_chat_id is not None,
+    )
+    dialog = dialog_context(services, chat.language, linked=chat.linked)
+    for effect in flow.step(family, event, dialog).effects:
+        match effect:
+            case flow.Show(screens=screens, replace=pressed):
+                owe_screens(db, chat_id, screens, replace=pressed)
+            case flow.Answer(notice=notice):
+                assert query is not None
+                answer(query, notice)
+            case flow.Remember(chosen=chosen, pending=pending):
+                new = replace(chat, case_id=chosen, pending_message_id=pending)
+                queries.save_chat_state(db, new, old=stored)
+                chat = stored = new
+            case flow.HoldBack(case_id=case_id):
+                inbox.hold_back(db, case_id=case_id)
+            case flow.Relay(case=case, message_id=message_id, edited=edited):
+                inbox.relay_from_family(
+                    db, case_id=case.id, status=case.status, chat_id=chat_id, message_id=message_id
+                )
+                if edited:
+                    inbox.notify_staff(db, case.id, "edited")
+            case flow.NoteOffHours():
+                note_off_hours(context, chat_id, language_code)
+            case flow.Link(code=code, typed=typed):
+                link(context, chat_id, code, typed=typed, language_code=language_code)
+            case flow.Converse():
+                assert original is not None
+                converse(context, chat_id, original, language_code=language_code, stored=stored)
+
+
+def link(
+    context: BotContext, chat_id: int, code: str, *, typed: bool, language_code: str | None
+) -> None:
     """Link the chat to a case with a code, and tell the parent (and the case's topic)."""
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None
-    assert chat is not None
     db = current_unit()
     result = link_by_code(
-        db, chat_id=chat.id, code=code, secret=context.services.secret, typed=typed
+        db, chat_id=chat_id, code=code, secret=context.services.secret, typed=typed
     )
     log.info(
-        "chat %s tried a %s code: %s", chat.id, "typed" if typed else "link", result.outcome.value
+        "chat %s tried a %s code: %s", chat_id, "typed" if typed else "link", result.outcome.value
     )
     if result.outcome not in (Outcome.LINKED, Outcome.ALREADY):
         context.services.metrics.link_refused.labels(result.outcome.value).inc()
     if result.outcome is Outcome.LINKED and result.case_id is not None:
         case_id = result.case_id
-        inbox.tell_staff_linked(db, case_id=case_id, chat_id=chat.id)
+        inbox.tell_staff_linked(db, case_id=case_id, chat_id=chat_id)
         visits.tell_new_guardian(
-            db, case_id=case_id, chat_id=chat.id, now=context.services.clock()
+            db, case_id=case_id, chat_id=chat_id, now=context.services.clock()
         )
     if result.alert:
         log.error("wrong link codes from every chat piled up this hour: staff are alerted")
@@ -61,110 +147,11 @@ def link(context: BotContext, update: Update, code: str, *, typed: bool) -> None
     outcome = result.outcome.value
     converse(
         context,
-        chat.id,
+        chat_id,
         None,
-        language_code=user.language_code,
+        language_code=language_code,
         decide=lambda context_: customer.link_reply(outcome, context_),
     )
-
-
-def chosen_case(db: Connection, chat_id: int, linked: list[LinkedCase]) -> LinkedCase | None:
-    """The case a guardian's messages go to: the only one, or the one they chose."""
-    if len(linked) == 1:
-        return linked[0]
-    stored = queries.chat_state(db, chat_id=chat_id)
-    chosen = stored.case_id if stored else None
-    return next((case for case in linked if case.id == chosen), None)
-
-
-def ask_which_child(
-    context: BotContext,
-    chat_id: int,
-    linked: list[LinkedCase],
-    *,
-    pending: int | None,
-    language_code: str | None,
-) -> None:
-    """Ask a guardian of several children which one a message is about (keeping the message
-    to send once they choose)."""
-    db = current_unit()
-    stored = queries.chat_state(db, chat_id=chat_id)
-    chat = stored or ChatState(chat_id, language_for(language_code))
-    _ = context.services.translators[chat.language]
-    rows = tuple((Button(case.label, f"{CHILD_BUTTON}{case.id}"),) for case in linked)
-    owe_screens(db, chat_id, (Screen(_(inbox.FAMILY_NOTICES["which_child"]), rows),))
-    queries.save_chat_state(
-        db, replace(chat, case_id=None, pending_message_id=pending), old=stored
-    )
-
-
-def choose_child(context: BotContext, query: CallbackQuery, chat_id: int) -> None:
-    """A guardian chose which child's case their messages go to."""
-    db = current_unit()
-    linked = inbox.cases_of(db, chat_id=chat_id)
-    wanted = (query.data or "").removeprefix(CHILD_BUTTON)
-    case = next((c for c in linked if str(c.id) == wanted), None)
-    stored = queries.chat_state(db, chat_id=chat_id)
-    chat = stored or ChatState(chat_id, language_for(query.from_user.language_code))
-    _ = context.services.translators[chat.language]
-    if case is None:
-        answer(query, _(NOTICES["outdated"]))
-        return
-    answer(query, None)
-    if query.message is not None:
-        text = _(inbox.FAMILY_NOTICES["child_chosen"], label=html.escape(case.label))
-        owe_screens(db, chat_id, (Screen(text),), replace=query.message.message_id)
-    pending = chat.pending_message_id
-    queries.save_chat_state(
-        db, replace(chat, case_id=case.id, pending_message_id=None), old=stored
-    )
-    if pending is not None and context.services.settings.staff_chat_id is not None:
-        inbox.relay_from_family(
-            db, case_id=case.id, status=case.status, chat_id=chat_id, message_id=pending
-        )
-
-
-def relay_from_family(
-    context: BotContext,
-    message: Message,
-    case: LinkedCase,
-    *,
-    edited: bool,
-    language_code: str | None,
-) -> None:
-    """A linked family's message (checked for identity codes already) goes to their case's
-    topic."""
-    case_id, status = case.id, case.status
-    db = current_unit()
-    if context.services.settings.staff_chat_id is None:
-        tell_family(context, message.chat_id, "offline", language_code)
-        return
-    inbox.relay_from_family(
-        db, case_id=case_id, status=status, chat_id=message.chat_id, message_id=message.message_id
-    )
-    if edited:
-        inbox.notify_staff(db, case_id, "edited")
-    note_off_hours(context, message.chat_id, language_code)
-
-
-def held_back(
-    context: BotContext, message: Message, cases: list[LinkedCase], language_code: str | None
-) -> bool:
-    """A linked family's message that holds an identity code is never relayed: not at once,
-    and not later, when a guardian of several children has chosen the child. The family is
-    asked to send it again without the code, and the topics it could have gone to are told."""
-    if context.services.settings.staff_chat_id is None:
-        return False
-    if not message_holds_identity_code(message):
-        return False
-    db = current_unit()
-    for case in cases:
-        inbox.hold_back(db, case_id=case.id)
-    stored = queries.chat_state(db, chat_id=message.chat_id)
-    if stored and stored.pending_message_id == message.message_id:  # edited while waiting
-        queries.save_chat_state(db, replace(stored, pending_message_id=None), old=stored)
-    tell_family(context, message.chat_id, "held_back", language_code)
-    return True
 
 
 def note_off_hours(context: BotContext, chat_id: int, language_code: str | None) -> None:
@@ -186,10 +173,3 @@ def note_off_hours(context: BotContext, chat_id: int, language_code: str | None)
     text = _(inbox.FAMILY_NOTICES["off_hours"], day=_.weekday_date(opening), time=_.time(opening))
     owe_screens(db, chat_id, (Screen(text),))
     queries.save_chat_state(db, replace(chat, off_hours_noted=period), old=stored)
-
-
-def tell_family(context: BotContext, chat_id: int, notice: str, language_code: str | None) -> None:
-    db = current_unit()
-    stored = queries.chat_state(db, chat_id=chat_id)
-    _ = context.services.translators[stored.language if stored else language_for(language_code)]
-    owe_screens(db, chat_id, (Screen(_(inbox.FAMILY_NOTICES[notice])),))
