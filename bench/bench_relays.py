@@ -44,7 +44,7 @@ from common import (
 )
 
 from bot.standin import BotApiStandIn, SimGroup, SimUser
-from bot.standin.botapi import Call
+from bot.standin.records import Call
 
 sys.path.insert(0, str(ROOT / "tests"))
 from support.inbox import ok_copies, open_cases, out_of_order_in
