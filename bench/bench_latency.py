@@ -42,8 +42,7 @@ from common import (
 )
 
 from bench import QUESTIONS, bot_command
-from bot.standin import BotApiStandIn, SimUser
-from bot.standin.botapi import Call
+from bot.standin import BotApiStandIn, Call, SimUser
 
 #: Answers out of order by more than this are counted apart from those sent side by side.
 LATE = 0.5

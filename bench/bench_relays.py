@@ -43,8 +43,7 @@ from common import (
     stop_process,
 )
 
-from bot.standin import BotApiStandIn, SimGroup, SimUser
-from bot.standin.botapi import Call
+from bot.standin import BotApiStandIn, Call, SimGroup, SimUser
 
 sys.path.insert(0, str(ROOT / "tests"))
 from support.inbox import ok_copies, open_cases, out_of_order_in

@@ -41,7 +41,8 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.standin.botapi import (
+from bot.standin import ApiError, BotApiStandIn
+from bot.standin.errors import (
     BUTTON_DATA_INVALID,
     CHAT_NOT_FOUND,
     EDIT_NOT_FOUND,
@@ -50,11 +51,8 @@ from bot.standin.botapi import (
     TEXT_EMPTY,
     TEXT_TOO_LONG,
     THREAD_NOT_FOUND,
-    ApiError,
-    BotApiStandIn,
-    parse_html,
-    utf16_len,
 )
+from bot.standin.formatting import parse_html, utf16_len
 
 PARENT_ID = 1001
 
