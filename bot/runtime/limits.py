@@ -52,6 +52,8 @@ MESSAGE_METHODS = frozenset(
 #: (The rate this allows is 96 % of the limit.)
 SECOND_SLACK = 1.04
 SLACK = 1.02
+#: How early an evenly spaced message may leave, at least (see `Window`).
+EARLY = 0.015
 
 #: The rank of what is being sent now: (priority, order); lower goes first.
 sending_rank: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar(
@@ -61,14 +63,17 @@ sending_rank: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar(
 
 class Window:
     """At most `limit` events in any `period` seconds (a sliding log of the last ones);
-    `even`, also at least `period / limit` apart."""
+    `even`, also spread evenly, `period / limit` apart on average."""
 
     def __init__(self, limit: int, period: float, *, even: bool = False) -> None:
         self.limit = limit
         self.period = period
         self._gap = period / limit if even else 0.0
-        #: When the next event is due by the spacing. An event may come half a gap early,
-        #: so a timer that wakes late does not slow the rate down.
+        #: When the next event is due by the spacing. An event may come this much early, so
+        #: that a timer that wakes late does not slow the rate down: half a gap (17 ms at
+        #: 30/s), or at a high rate 15 ms, a small burst (the event loop's timers are not
+        #: finer than a millisecond or so).
+        self._early = max(self._gap / 2, EARLY) if even else 0.0
         self._due = float("-inf")
         #: When the last events happened, oldest first (each in a list of one, which
         #: `Limits` moves later when the message leaves later than it was let go).
@@ -78,7 +83,7 @@ class Window:
         """When the next event may happen (`now` or later)."""
         while self._times and self._times[0][0] <= now - self.period:
             self._times.popleft()
-        spaced = self._due - self._gap / 2
+        spaced = self._due - self._early
         if len(self._times) < self.limit:
             return max(now, spaced)
         return max(self._times[0][0] + self.period, spaced)
@@ -191,15 +196,21 @@ class Limits(BaseRateLimiter[None]):
             stamp[0] = max(stamp[0], now)
 
     def _grant(self) -> None:
-        """Let every waiting message whose turn has come go, best rank first."""
+        """Let every waiting message whose turn has come go, best rank first. Every message
+        needs the overall window, so the look stops at the first that it holds back; one
+        held back only by its group's minute is passed over (and stays waiting)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         now = self._now()
-        waiting = sorted(self._waiting)
-        still = []
+        passed_over = []
         earliest: float | None = None
-        for item in waiting:
+        while self._waiting:
+            overall = self.overall.free_at(now)
+            if overall > now:
+                earliest = overall
+                break
+            item = heapq.heappop(self._waiting)
             _rank, _arrival, group, future = item
             if future.done():
                 continue
@@ -207,10 +218,10 @@ class Limits(BaseRateLimiter[None]):
             if free <= now:
                 future.set_result(self._take(group, now))
             else:
-                still.append(item)
+                passed_over.append(item)
                 earliest = free if earliest is None else min(earliest, free)
-        heapq.heapify(still)
-        self._waiting = still
+        for item in passed_over:
+            heapq.heappush(self._waiting, item)
         if earliest is not None:
             loop = asyncio.get_running_loop()
             self._timer = loop.call_later(max(earliest - now, 0.001), self._grant)
