@@ -47,7 +47,10 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             leaving = aiohttp.TraceConfig()
+            # The headers may wait in a buffer to go with the body, written a step later
+            # (on a busy event loop, over 100 ms later): the message leaves with its body.
             leaving.on_request_headers_sent.append(_left)
+            leaving.on_request_chunk_sent.append(_left)
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},

@@ -234,8 +234,9 @@ _leaving: contextvars.ContextVar[Callable[[], None] | None] = contextvars.Contex
 
 
 def message_leaves() -> None:
-    """Called by the HTTP client once a request's headers are written: if it carries a
-    message, the message counts against the limits from this moment."""
+    """Called by the HTTP client once a request's headers, and again once each part of its
+    body, are written: if it carries a message, the message counts against the limits from
+    this moment."""
     left = _leaving.get()
     if left is not None:
         left()
