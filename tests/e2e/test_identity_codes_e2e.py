@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import RunningBot
-from support.family import linked_parent, new_case, staff_group, topic_of
+from support.family import guardian_of_two, linked_parent, staff_group, topic_of
 from support.family import staffed_bot as staffed_bot  # the fixture, with this staff language
 
 from bot.domain.inbox import FAMILY_NOTICES, STAFF_NOTICES
@@ -95,10 +95,7 @@ async def test_an_edit_that_adds_a_code_is_held_back(
 async def test_a_held_message_of_a_guardian_of_two_children_is_never_relayed(
     standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
 ) -> None:
-    parent, first = await linked_parent(standin, staffed_bot)
-    second = new_case(staffed_bot, label="Aino 2 v")
-    parent.send_text(f"/start {second.link_code}")
-    await standin.wait_idle()
+    parent, first, second = await guardian_of_two(standin, staffed_bot)
     parent.send_text("Ainon henkilötunnus on 131052-308T, kiitos")
     await standin.wait_idle()
     assert parent.last_bot_message().text == translators["fi"](FAMILY_NOTICES["held_back"])
@@ -119,10 +116,7 @@ async def test_a_held_message_of_a_guardian_of_two_children_is_never_relayed(
 async def test_a_message_waiting_for_the_child_that_gains_a_code_by_an_edit_is_never_relayed(
     standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
 ) -> None:
-    parent, _first = await linked_parent(standin, staffed_bot)
-    second = new_case(staffed_bot, label="Aino 2 v")
-    parent.send_text(f"/start {second.link_code}")
-    await standin.wait_idle()
+    parent, _first, _second = await guardian_of_two(standin, staffed_bot)
     sent = parent.send_text("Ainon asia")
     await standin.wait_idle()
     which = parent.last_bot_message()

@@ -11,6 +11,7 @@ from conftest import TOKEN, RunningBot
 from sqlalchemy import delete, update
 from support.family import (
     STAFF,
+    guardian_of_two,
     linked_parent,
     new_case,
     open_code_page,
@@ -318,10 +319,7 @@ async def test_anonymous_admins_do_not_act_as_staff(
 async def test_a_guardian_of_two_children_chooses_which_case_a_message_is_about(
     standin: BotApiStandIn, staffed_bot: RunningBot, translators: dict[str, Translator]
 ) -> None:
-    parent, first = await linked_parent(standin, staffed_bot)
-    second = new_case(staffed_bot, label="Aino 2 v")
-    parent.send_text(f"/start {second.link_code}")
-    await standin.wait_idle()
+    parent, first, second = await guardian_of_two(standin, staffed_bot)
     sent = parent.send_text("Ainon asia")
     await standin.wait_idle()
     assert parent.last_bot_message().text == translators["fi"](FAMILY_NOTICES["which_child"])

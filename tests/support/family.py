@@ -61,6 +61,17 @@ async def linked_parent(
     return parent, issued
 
 
+async def guardian_of_two(
+    standin: BotApiStandIn, bot: RunningBot
+) -> tuple[SimUser, IssuedCode, IssuedCode]:
+    """A parent linked to two cases: "Eetu 4 kk" first, then "Aino 2 v"."""
+    parent, first = await linked_parent(standin, bot)
+    second = new_case(bot, label="Aino 2 v")
+    parent.send_text(f"/start {second.link_code}")
+    await standin.wait_idle()
+    return parent, first, second
+
+
 async def second_guardian(
     standin: BotApiStandIn, topic: int, therapist: SimUser, user_id: int
 ) -> SimUser:
